@@ -1,0 +1,190 @@
+//! The command line (clap derive) and its translation into a checked [`Config`].
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::ingest::values::DateFormat;
+use crate::ingest::Options;
+
+/// Monthly, technique and client-progress reports for massage and trigger-point therapy
+/// practices, from the practice's CSV exports, offline.
+#[derive(Debug, Parser)]
+#[command(name = "practice-report", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check both exports against the contract; write only rejects.csv and print the counts.
+    Validate(InputArgs),
+    /// Write a synthetic, seeded data set (sessions.csv and feedback.csv) of any size.
+    Sample(SampleArgs),
+}
+
+/// The inputs and output shared by every reporting command.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// The sessions export.
+    #[arg(long, value_name = "PATH", default_value = "sample_data/sessions.csv")]
+    pub sessions: PathBuf,
+    /// The feedback export.
+    #[arg(long, value_name = "PATH", default_value = "sample_data/feedback.csv")]
+    pub feedback: PathBuf,
+    /// Where reports and rejects.csv are written.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// The TOML config [default: practice-report.toml when it exists].
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Field delimiter of both files: one character, or `tab` [default: ,].
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Date format of both files (chrono strftime, e.g. %d/%m/%Y) [default: YYYY-MM-DD].
+    #[arg(long, value_name = "FMT")]
+    pub date_format: Option<String>,
+    /// Exit with code 3 when any row was rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors; no progress bar.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more (repeat for more still).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SampleArgs {
+    /// How many sessions to write.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub sessions: u64,
+    /// Seed of the generator: the same seed writes the same bytes.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Directory for sessions.csv and feedback.csv.
+    #[arg(long, value_name = "DIR", default_value = "sample_data")]
+    pub out: PathBuf,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// How much the tool says on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Everything a reporting command needs, checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub sessions: PathBuf,
+    pub feedback: PathBuf,
+    pub out: PathBuf,
+    /// The config file that was read, if any.
+    pub config_path: Option<PathBuf>,
+    pub ingest: Options,
+    pub strict: bool,
+    pub verbosity: Verbosity,
+}
+
+const DEFAULT_CONFIG: &str = "practice-report.toml";
+
+impl InputArgs {
+    /// Checks the arguments and reads the config file.
+    pub fn into_config(self) -> Result<Config> {
+        let delimiter = match self.delimiter.as_deref() {
+            None => b',',
+            Some(d) => parse_delimiter(d)?,
+        };
+        let date_format = match self.date_format {
+            None => DateFormat::Iso,
+            Some(f) => {
+                check_date_format(&f)?;
+                DateFormat::Custom(f)
+            }
+        };
+        let config_path = match self.config {
+            Some(p) => Some(p),
+            None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
+        };
+        let settings = match &config_path {
+            Some(p) => Settings::load(p)?,
+            None => Settings::default(),
+        };
+        let verbosity = if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose > 0 {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        };
+        Ok(Config {
+            sessions: self.sessions,
+            feedback: self.feedback,
+            out: self.out,
+            config_path,
+            ingest: Options {
+                delimiter,
+                date_format,
+                settings,
+            },
+            strict: self.strict,
+            verbosity,
+        })
+    }
+}
+
+fn parse_delimiter(d: &str) -> Result<u8> {
+    match d {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if d.len() == 1 && d != "\"" && d != "\n" && d != "\r" => Ok(d.as_bytes()[0]),
+        _ => Err(Error::Usage(format!(
+            "--delimiter {d:?}: expected one ASCII character other than a quote or line break, or `tab`"
+        ))),
+    }
+}
+
+fn check_date_format(f: &str) -> Result<()> {
+    use chrono::format::{Item, StrftimeItems};
+    if f.trim().is_empty() || StrftimeItems::new(f).any(|i| matches!(i, Item::Error)) {
+        return Err(Error::Usage(format!("--date-format {f:?} is not a valid strftime format")));
+    }
+    Ok(())
+}
+
+impl Config {
+    /// The path of a file written under `--out`.
+    pub fn out_path(&self, name: impl AsRef<Path>) -> PathBuf {
+        self.out.join(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter(";").unwrap(), b';');
+        assert_eq!(parse_delimiter("tab").unwrap(), b'\t');
+        assert_eq!(parse_delimiter("\t").unwrap(), b'\t');
+        assert!(parse_delimiter(";;").is_err());
+        assert!(parse_delimiter("\"").is_err());
+        assert!(parse_delimiter("é").is_err());
+    }
+
+    #[test]
+    fn date_formats() {
+        assert!(check_date_format("%d/%m/%Y").is_ok());
+        assert!(check_date_format("%Q").is_err());
+        assert!(check_date_format("").is_err());
+    }
+}

@@ -1,0 +1,63 @@
+//! `validate`: reads both exports, writes only rejects.csv, prints the account per file.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::cli::{Config, Verbosity};
+use crate::error::{Result, EXIT_STRICT};
+use crate::ingest::{self, FileQuality, Ingested};
+use crate::report;
+
+/// How many reject causes the summary lists per file.
+const TOP_REASONS: usize = 10;
+
+pub fn run(cfg: &Config) -> Result<i32> {
+    let bar = super::progress_bar(cfg.verbosity, super::READ_TEMPLATE);
+    bar.set_message("Reading");
+    let ingested = ingest::ingest(&cfg.sessions, &cfg.feedback, &cfg.ingest, &bar)?;
+    bar.finish_and_clear();
+    let rejects_path = cfg.out_path("rejects.csv");
+    report::rejects::write(&rejects_path, &ingested.rejects)?;
+    if cfg.verbosity > Verbosity::Quiet {
+        print!("{}", summary(&ingested, &rejects_path));
+    }
+    let rejected = ingested.quality.sessions.rejected + ingested.quality.feedback.rejected;
+    Ok(if cfg.strict && rejected > 0 { EXIT_STRICT } else { 0 })
+}
+
+/// The account of both files, as printed by `validate`.
+pub fn summary(ingested: &Ingested, rejects_path: &Path) -> String {
+    let mut out = String::new();
+    for q in [&ingested.quality.sessions, &ingested.quality.feedback] {
+        file_summary(&mut out, q, &ingested.reject_reasons(&q.file));
+    }
+    let _ = writeln!(
+        out,
+        "rejects.csv: {} ({} rows)",
+        rejects_path.display(),
+        ingested.rejects.len()
+    );
+    out
+}
+
+fn file_summary(out: &mut String, q: &FileQuality, reasons: &[(String, u64)]) {
+    let _ = write!(
+        out,
+        "{}: {} rows read, {} accepted, {} rejected",
+        q.file, q.rows, q.accepted, q.rejected
+    );
+    if q.superseded > 0 || q.file.contains("feedback") {
+        let _ = write!(out, ", {} superseded", q.superseded);
+    }
+    out.push('\n');
+    for (reason, n) in reasons.iter().take(TOP_REASONS) {
+        let _ = writeln!(out, "  {n:>8}  {reason}");
+    }
+    if reasons.len() > TOP_REASONS {
+        let rest: u64 = reasons[TOP_REASONS..].iter().map(|r| r.1).sum();
+        let _ = writeln!(out, "  {rest:>8}  (other causes)");
+    }
+    if !q.extra_columns.is_empty() {
+        let _ = writeln!(out, "  extra columns ignored: {}", q.extra_columns.join(", "));
+    }
+}

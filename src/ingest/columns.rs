@@ -1,0 +1,156 @@
+//! The contract's columns per file and the header matching: normalised names, config aliases,
+//! extra and absent columns.
+
+use super::values::normalise_header;
+
+/// One column of the contract.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+const fn col(name: &'static str, required: bool) -> ColumnSpec {
+    ColumnSpec { name, required }
+}
+
+/// sessions.csv, in the contract's order; the index of each is its column number in code.
+pub const SESSIONS: &[ColumnSpec] = &[
+    col("session_id", true),
+    col("client_id", true),
+    col("client_name", false),
+    col("therapist", true),
+    col("date", true),
+    col("technique", true),
+    col("body_region", true),
+    col("duration_min", true),
+    col("pain_before", false),
+    col("pain_after", false),
+    col("fee", false),
+];
+
+/// feedback.csv, in the contract's order.
+pub const FEEDBACK: &[ColumnSpec] = &[
+    col("session_id", true),
+    col("submitted", true),
+    col("soreness_hours", false),
+    col("pain_followup", false),
+    col("mobility", false),
+    col("satisfaction", false),
+    col("comment", false),
+];
+
+/// How a file's header maps onto the contract.
+#[derive(Debug, PartialEq)]
+pub struct Mapping {
+    /// For each field position: the contract column it holds, if any.
+    pub by_position: Vec<Option<usize>>,
+    /// For each contract column: whether the file has it.
+    pub present: Vec<bool>,
+    /// Headers the contract does not use, as written.
+    pub extra: Vec<String>,
+    /// Optional contract columns the file lacks.
+    pub absent: Vec<String>,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum HeaderError {
+    Missing(String),
+    Duplicate(String),
+}
+
+/// Matches a header against the contract: each column by its config alias if the file has
+/// that header, else by its own name, both compared after normalisation.
+pub fn resolve<'c>(
+    headers: &[String],
+    specs: &[ColumnSpec],
+    alias: impl Fn(&str) -> Option<&'c str>,
+) -> Result<Mapping, HeaderError> {
+    let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+    let find = |wanted: &str| -> Result<Option<usize>, HeaderError> {
+        let mut hits = normalised.iter().enumerate().filter(|(_, h)| h.as_str() == wanted);
+        let first = hits.next().map(|(i, _)| i);
+        if first.is_some() && hits.next().is_some() {
+            return Err(HeaderError::Duplicate(wanted.to_string()));
+        }
+        Ok(first)
+    };
+    let mut by_position = vec![None; headers.len()];
+    let mut present = vec![false; specs.len()];
+    let mut absent = Vec::new();
+    for (c, spec) in specs.iter().enumerate() {
+        let aliased = match alias(spec.name) {
+            Some(a) => find(&normalise_header(a))?,
+            None => None,
+        };
+        let pos = match aliased {
+            Some(p) => Some(p),
+            None => find(spec.name)?,
+        };
+        match pos {
+            // An alias may point at a header that is also a contract name: first claim wins.
+            Some(p) if by_position[p].is_none() => {
+                by_position[p] = Some(c);
+                present[c] = true;
+            }
+            _ if spec.required => return Err(HeaderError::Missing(spec.name.to_string())),
+            _ => absent.push(spec.name.to_string()),
+        }
+    }
+    let extra = headers
+        .iter()
+        .zip(&by_position)
+        .filter(|(_, c)| c.is_none())
+        .map(|(h, _)| h.clone())
+        .collect();
+    Ok(Mapping {
+        by_position,
+        present,
+        extra,
+        absent,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn normalised_names_match_in_any_order() {
+        let m = resolve(
+            &h(&["Submitted", "Session ID", "Room", "soreness-hours"]),
+            FEEDBACK,
+            |_| None,
+        )
+        .unwrap();
+        assert_eq!(m.by_position, vec![Some(1), Some(0), None, Some(2)]);
+        assert_eq!(m.extra, vec!["Room".to_string()]);
+        assert_eq!(m.absent, vec!["pain_followup", "mobility", "satisfaction", "comment"]);
+    }
+
+    #[test]
+    fn alias_wins_over_the_plain_name() {
+        let m = resolve(&h(&["Appointment #", "submitted"]), FEEDBACK, |c| {
+            (c == "session_id").then_some("appointment #")
+        })
+        .unwrap();
+        assert_eq!(m.by_position, vec![Some(0), Some(1)]);
+        assert!(m.extra.is_empty());
+    }
+
+    #[test]
+    fn missing_and_duplicate_columns() {
+        assert_eq!(
+            resolve(&h(&["session_id"]), FEEDBACK, |_| None),
+            Err(HeaderError::Missing("submitted".into()))
+        );
+        assert_eq!(
+            resolve(&h(&["session_id", "Submitted", "submitted"]), FEEDBACK, |_| None),
+            Err(HeaderError::Duplicate("submitted".into()))
+        );
+    }
+}

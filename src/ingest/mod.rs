@@ -1,0 +1,393 @@
+//! Ingest: the two CSV exports → validated, typed polars frames, the rows that broke a rule
+//! (`rejects`), and an account of every row read.
+//!
+//! The csv crate reads and validates (it knows where each record starts); polars only receives
+//! values that already passed every rule of SPEC "Inputs", "Values" and "Rejected rows".
+
+pub mod columns;
+mod feedback;
+mod labels;
+mod sessions;
+pub mod values;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+use polars::prelude::DataFrame;
+
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use values::DateFormat;
+
+/// How the input files are to be read.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub delimiter: u8,
+    pub date_format: DateFormat,
+    pub settings: Settings,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            delimiter: b',',
+            date_format: DateFormat::Iso,
+            settings: Settings::default(),
+        }
+    }
+}
+
+/// One CSV input: where it came from (for messages and rejects.csv) and its bytes.
+pub struct Source<'a> {
+    pub path: PathBuf,
+    pub reader: Box<dyn Read + 'a>,
+}
+
+impl Source<'static> {
+    /// Opens a file; a missing or unreadable file is an input error naming it.
+    pub fn open(path: &Path) -> Result<Source<'static>> {
+        let file = File::open(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Source {
+            path: path.to_path_buf(),
+            reader: Box::new(file),
+        })
+    }
+}
+
+impl<'a> Source<'a> {
+    /// The file name as it appears in rejects.csv.
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.path.display().to_string())
+    }
+}
+
+/// A row that broke a rule, or a superseded feedback row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reject {
+    /// The input's file name.
+    pub file: String,
+    /// The 1-based physical line where the record starts (the header is line 1).
+    pub line: u64,
+    /// The first failing column (canonical name); empty when the reason is about the row.
+    pub column: String,
+    /// The offending value as it was in the file.
+    pub value: String,
+    /// The full reason, as written to rejects.csv.
+    pub reason: String,
+    /// A short category for counting ("duration_min: out of range").
+    pub kind: String,
+    /// A superseded feedback row: valid, but not the one that counts.
+    pub superseded: bool,
+}
+
+/// The account of one input file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileQuality {
+    pub file: String,
+    /// Records read (blank lines and the header are not rows).
+    pub rows: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub superseded: u64,
+    /// Headers present in the file that the contract does not use (as written in the file).
+    pub extra_columns: Vec<String>,
+    /// Optional columns the file does not have (their values are all missing).
+    pub absent_columns: Vec<String>,
+}
+
+/// Both files' accounts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DataQuality {
+    pub sessions: FileQuality,
+    pub feedback: FileQuality,
+}
+
+/// The result of ingesting both exports.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// One row per accepted session, in file order. Columns: `line` (i64), `session_id`,
+    /// `client_id`, `client_name` (nullable), `therapist` (str), `date` (Date), `technique`
+    /// (str, normalised and aliased), `body_region` (list[str], at least one, no repeats),
+    /// `duration_min` (i64), `pain_before`, `pain_after`, `fee` (f64, nullable).
+    pub sessions: DataFrame,
+    /// One row per counted feedback response (at most one per session), in file order.
+    /// Columns: `line` (i64), `session_id` (str), `submitted` (Date), `soreness_hours`,
+    /// `pain_followup` (f64), `mobility`, `satisfaction` (i64), `comment` (str); all but the
+    /// first three nullable.
+    pub feedback: DataFrame,
+    /// False when the sessions file has no fee column (revenue is then unknown, not 0).
+    pub has_fee: bool,
+    /// Sessions rejects in line order, then feedback rejects and superseded rows in line order.
+    pub rejects: Vec<Reject>,
+    pub quality: DataQuality,
+}
+
+impl Ingested {
+    /// Rejects of one file's rows counted by cause, most frequent first (ties by cause).
+    pub fn reject_reasons(&self, file: &str) -> Vec<(String, u64)> {
+        let mut counts = std::collections::BTreeMap::<&str, u64>::new();
+        for r in self.rejects.iter().filter(|r| r.file == file && !r.superseded) {
+            *counts.entry(&r.kind).or_default() += 1;
+        }
+        let mut out: Vec<(String, u64)> = counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+}
+
+/// Reads and validates both files from disk.
+pub fn ingest(sessions: &Path, feedback: &Path, opts: &Options, progress: &ProgressBar) -> Result<Ingested> {
+    // Open both first: a missing feedback file should not wait behind a long sessions read.
+    let s = Source::open(sessions)?;
+    let f = Source::open(feedback)?;
+    let total = [sessions, feedback]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.set_length(total);
+    ingest_sources(s, f, opts, progress)
+}
+
+/// Reads and validates both exports from any readers (tests use in-memory text).
+pub fn ingest_sources(
+    sessions: Source<'_>,
+    feedback: Source<'_>,
+    opts: &Options,
+    progress: &ProgressBar,
+) -> Result<Ingested> {
+    let s = sessions::read(sessions, opts, progress)?;
+    let done = progress.position();
+    let f = feedback::read(feedback, &s.index, opts, progress, done)?;
+    let mut rejects = s.rejects;
+    rejects.extend(f.rejects);
+    Ok(Ingested {
+        sessions: s.frame,
+        feedback: f.frame,
+        has_fee: s.has_fee,
+        rejects,
+        quality: DataQuality {
+            sessions: s.quality,
+            feedback: f.quality,
+        },
+    })
+}
+
+/// A CSV reader positioned after the header, with the header's column mapping.
+struct Table<'a> {
+    path: PathBuf,
+    file: String,
+    reader: csv::Reader<Box<dyn Read + 'a>>,
+    /// For each field position in the file: the index of the contract column it holds.
+    by_position: Vec<Option<usize>>,
+    /// For each contract column: whether the file has it.
+    present: Vec<bool>,
+    extra_columns: Vec<String>,
+    absent_columns: Vec<String>,
+    /// The header as written (trimmed), to name extra columns.
+    headers: Vec<String>,
+    width: usize,
+}
+
+/// Skips a UTF-8 byte order mark, which the csv crate would otherwise glue to the first header.
+fn skip_bom<'a>(reader: Box<dyn Read + 'a>) -> std::io::Result<Box<dyn Read + 'a>> {
+    let mut buffered = BufReader::with_capacity(1 << 16, reader);
+    let head = buffered.fill_buf()?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        buffered.consume(3);
+    }
+    Ok(Box::new(buffered))
+}
+
+impl<'a> Table<'a> {
+    fn open(
+        source: Source<'a>,
+        specs: &[columns::ColumnSpec],
+        alias: impl Fn(&str) -> Option<&str>,
+        opts: &Options,
+    ) -> Result<Table<'a>> {
+        let file = source.file_name();
+        let path = source.path;
+        let read_err = |source| Error::Read {
+            path: path.clone(),
+            source,
+        };
+        let inner = skip_bom(source.reader).map_err(read_err)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(opts.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(inner);
+        let mut header = csv::ByteRecord::new();
+        let has_header = reader.read_byte_record(&mut header).map_err(|e| Error::Csv {
+            path: path.clone(),
+            line: 1,
+            source: e,
+        })?;
+        let names: Vec<String> = if has_header {
+            header.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect()
+        } else {
+            Vec::new()
+        };
+        let header_line = header.position().map_or(1, |p| p.line());
+        let mapping = columns::resolve(&names, specs, alias).map_err(|e| match e {
+            columns::HeaderError::Missing(column) => Error::MissingColumn {
+                path: path.clone(),
+                column,
+                found: if names.is_empty() {
+                    "(none: the file is empty)".to_string()
+                } else {
+                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                },
+            },
+            columns::HeaderError::Duplicate(column) => Error::DuplicateColumn {
+                path: path.clone(),
+                line: header_line,
+                column,
+            },
+        })?;
+        Ok(Table {
+            path,
+            file,
+            reader,
+            width: names.len(),
+            headers: names,
+            by_position: mapping.by_position,
+            present: mapping.present,
+            extra_columns: mapping.extra,
+            absent_columns: mapping.absent,
+        })
+    }
+
+    /// Reads the next record that is not a blank line; `None` at the end of the file.
+    fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>> {
+        loop {
+            let more = self.reader.read_byte_record(record).map_err(|e| Error::Csv {
+                path: self.path.clone(),
+                line: e.position().map_or(0, |p| p.line()),
+                source: e,
+            })?;
+            if !more {
+                return Ok(None);
+            }
+            // A line of only spaces is blank too, unless it holds delimiters.
+            if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Ok(Some(record.position().map_or(0, |p| p.line())));
+        }
+    }
+
+    fn quality(&self) -> FileQuality {
+        FileQuality {
+            file: self.file.clone(),
+            extra_columns: self.extra_columns.clone(),
+            absent_columns: self.absent_columns.clone(),
+            ..FileQuality::default()
+        }
+    }
+}
+
+/// Why a row failed: (column or "", value, reason, kind).
+struct RowError {
+    column: String,
+    value: String,
+    reason: String,
+    kind: String,
+}
+
+impl RowError {
+    fn value(column: &str, value: &str, err: &values::ValueError) -> RowError {
+        RowError {
+            column: column.to_string(),
+            value: value.to_string(),
+            reason: err.reason(),
+            kind: format!("{column}: {}", err.kind()),
+        }
+    }
+
+    fn field(column: &str, value: &str, reason: impl Into<String>, kind: &str) -> RowError {
+        RowError {
+            column: column.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+            kind: format!("{column}: {kind}"),
+        }
+    }
+
+    fn row(reason: impl Into<String>, kind: &str) -> RowError {
+        RowError {
+            column: String::new(),
+            value: String::new(),
+            reason: reason.into(),
+            kind: kind.to_string(),
+        }
+    }
+
+    fn into_reject(self, file: &str, line: u64) -> Reject {
+        Reject {
+            file: file.to_string(),
+            line,
+            column: self.column,
+            value: self.value,
+            reason: self.reason,
+            kind: self.kind,
+            superseded: false,
+        }
+    }
+}
+
+/// Walks a record's fields in file order: checks the field count and UTF-8, trims each
+/// value and hands the contract's columns to `field` (index into the specs, trimmed text).
+/// The first failure stops the walk, so `column` is the first failing column from the left.
+fn walk_fields<'r>(
+    table: &Table<'_>,
+    specs: &[columns::ColumnSpec],
+    record: &'r csv::ByteRecord,
+    mut field: impl FnMut(usize, &'r str) -> Result<(), RowError>,
+) -> Result<(), RowError> {
+    if record.len() != table.width {
+        return Err(RowError::row(
+            format!("wrong number of fields: expected {}, found {}", table.width, record.len()),
+            "wrong number of fields",
+        ));
+    }
+    for (pos, raw) in record.iter().enumerate() {
+        let column = table.by_position[pos];
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) => t,
+            Err(_) => {
+                let name = column.map_or(table.headers[pos].as_str(), |c| specs[c].name);
+                return Err(RowError::field(
+                    name,
+                    &String::from_utf8_lossy(raw),
+                    "invalid UTF-8",
+                    "invalid UTF-8",
+                ));
+            }
+        };
+        if let Some(c) = column {
+            let text = text.trim();
+            if text.is_empty() {
+                if specs[c].required {
+                    return Err(RowError::field(specs[c].name, "", "required field is empty", "empty"));
+                }
+                continue;
+            }
+            field(c, text)?;
+        }
+    }
+    Ok(())
+}
+
+/// Records progress every so many rows, so the bar costs nothing measurable.
+const PROGRESS_EVERY: u64 = 16_384;

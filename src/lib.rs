@@ -1,0 +1,24 @@
+//! practice-report: monthly, technique and client-progress reports for massage and
+//! trigger-point therapy practices, from their CSV exports, offline.
+//!
+//! Data flows one way: [`ingest`] (CSV → validated frames + rejects) → metrics → [`report`]
+//! (files). [`commands`] wires the stages together per subcommand; [`cli`] turns arguments
+//! into a checked [`cli::Config`].
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod report;
+pub mod sample;
+
+pub use error::{Error, Result};
+
+/// Runs one command; returns the process exit code (0, or 3 with `--strict` and rejects).
+pub fn run(cli: cli::Cli) -> Result<i32> {
+    match cli.command {
+        cli::Command::Validate(args) => commands::validate::run(&args.into_config()?),
+        cli::Command::Sample(args) => commands::sample::run(&args),
+    }
+}

@@ -1,0 +1,42 @@
+//! Helpers shared by the integration tests: run the built binary, read its outputs.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+}
+
+/// Runs `practice-report` with `args` in `cwd` (so no stray practice-report.toml is read).
+pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_practice-report"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// rejects.csv as rows of its five fields, header excluded.
+pub fn rejects(path: &Path) -> Vec<[String; 5]> {
+    let mut r = csv::Reader::from_path(path).expect("rejects.csv exists");
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        vec!["file", "line", "column", "value", "reason"]
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            std::array::from_fn(|i| rec[i].to_string())
+        })
+        .collect()
+}

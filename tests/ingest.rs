@@ -1,0 +1,348 @@
+//! Ingest through the library: typed frames hold exactly the accepted values, and every row
+//! read is accounted for (a property test over random mixes of good and bad rows).
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+
+use indicatif::ProgressBar;
+use polars::prelude::*;
+use practice_report::config::Settings;
+use practice_report::ingest::{self, Ingested, Options, Source};
+use proptest::prelude::*;
+
+fn from_text(sessions: &str, feedback: &str, opts: &Options) -> Ingested {
+    ingest::ingest_sources(
+        Source { path: "sessions.csv".into(), reader: Box::new(sessions.as_bytes()) },
+        Source { path: "feedback.csv".into(), reader: Box::new(feedback.as_bytes()) },
+        opts,
+        &ProgressBar::hidden(),
+    )
+    .unwrap()
+}
+
+fn strs(df: &DataFrame, col: &str) -> Vec<Option<String>> {
+    df.column(col).unwrap().str().unwrap().into_iter().map(|s| s.map(str::to_string)).collect()
+}
+
+fn f64s(df: &DataFrame, col: &str) -> Vec<Option<f64>> {
+    df.column(col).unwrap().f64().unwrap().into_iter().collect()
+}
+
+fn i64s(df: &DataFrame, col: &str) -> Vec<Option<i64>> {
+    df.column(col).unwrap().i64().unwrap().into_iter().collect()
+}
+
+fn days(df: &DataFrame, col: &str) -> Vec<Option<i32>> {
+    let c = df.column(col).unwrap();
+    assert_eq!(c.dtype(), &DataType::Date);
+    c.cast(&DataType::Int32).unwrap().i32().unwrap().into_iter().collect()
+}
+
+fn regions(df: &DataFrame) -> Vec<Vec<String>> {
+    let l = df.column("body_region").unwrap().list().unwrap().clone();
+    (0..l.len())
+        .map(|i| {
+            let s = l.get_as_series(i).unwrap();
+            s.str().unwrap().into_iter().map(|v| v.unwrap().to_string()).collect()
+        })
+        .collect()
+}
+
+fn epoch(y: i32, m: u32, d: u32) -> i32 {
+    ingest::values::epoch_days(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
+}
+
+#[test]
+fn accepted_rows_become_typed_columns() {
+    let ing = ingest::ingest(
+        &common::data("rules/sessions.csv"),
+        &common::data("rules/feedback.csv"),
+        &Options::default(),
+        &ProgressBar::hidden(),
+    )
+    .unwrap();
+    let s = &ing.sessions;
+    assert_eq!(strs(s, "session_id"), vec![Some("S1".into()), Some("S15".into()), Some("S18".into())]);
+    assert_eq!(i64s(s, "line"), vec![Some(2), Some(19), Some(22)]);
+    assert_eq!(strs(s, "client_name"), vec![Some("Ann Lee".into()), Some("Dee, \"DJ\" O'Neil".into()), None]);
+    assert_eq!(days(s, "date"), vec![Some(epoch(2026, 3, 2)), Some(epoch(2026, 3, 10)), Some(epoch(2026, 3, 12))]);
+    assert_eq!(
+        strs(s, "technique"),
+        vec![Some("dry_needling".into()), Some("ischemic_compression".into()), Some("passive_stretching".into())]
+    );
+    assert_eq!(regions(s), vec![vec!["neck"], vec!["neck", "upper_back"], vec!["hips"]]);
+    assert_eq!(i64s(s, "duration_min"), vec![Some(60), Some(45), Some(30)]);
+    assert_eq!(f64s(s, "pain_before"), vec![Some(7.0), None, Some(5.0)]);
+    assert_eq!(f64s(s, "pain_after"), vec![Some(5.0), None, None]);
+    assert_eq!(f64s(s, "fee"), vec![Some(85.0), None, Some(0.0)]);
+    assert!(ing.has_fee);
+
+    let f = &ing.feedback;
+    assert_eq!(strs(f, "session_id"), vec![Some("S1".into()), Some("S15".into()), Some("S18".into())]);
+    assert_eq!(i64s(f, "line"), vec![Some(5), Some(11), Some(15)]);
+    assert_eq!(days(f, "submitted"), vec![Some(epoch(2026, 3, 4)), Some(epoch(2026, 3, 11)), Some(epoch(2026, 3, 12))]);
+    assert_eq!(f64s(f, "soreness_hours"), vec![Some(12.0), Some(5.0), Some(0.0)]);
+    assert_eq!(f64s(f, "pain_followup"), vec![Some(3.0), None, Some(2.0)]);
+    assert_eq!(i64s(f, "mobility"), vec![Some(4), None, Some(3)]);
+    assert_eq!(i64s(f, "satisfaction"), vec![Some(5), None, Some(4)]);
+    assert_eq!(strs(f, "comment"), vec![Some("line one\nline two".into()), None, Some("=cmd()".into())]);
+
+    let q = &ing.quality;
+    assert_eq!((q.sessions.rows, q.sessions.accepted, q.sessions.rejected), (19, 3, 16));
+    assert_eq!((q.feedback.rows, q.feedback.accepted, q.feedback.rejected, q.feedback.superseded), (14, 3, 9, 2));
+}
+
+#[test]
+fn header_and_label_aliases_from_the_config() {
+    let settings = Settings::load(&common::data("aliases/practice-report.toml")).unwrap();
+    let ing = ingest::ingest(
+        &common::data("aliases/sessions.csv"),
+        &common::data("aliases/feedback.csv"),
+        &Options { settings, ..Options::default() },
+        &ProgressBar::hidden(),
+    )
+    .unwrap();
+    assert!(ing.rejects.is_empty(), "{:?}", ing.rejects);
+    let s = &ing.sessions;
+    assert_eq!(strs(s, "session_id"), vec![Some("A1".into()), Some("A2".into())]);
+    assert_eq!(strs(s, "technique"), vec![Some("ischemic_compression".into()); 2]);
+    assert_eq!(regions(s), vec![vec!["upper_back", "shoulder"], vec!["shoulder"]]);
+    // No fee column: revenue is unknown, not zero.
+    assert!(!ing.has_fee);
+    assert_eq!(f64s(s, "fee"), vec![None, None]);
+    assert_eq!(ing.quality.sessions.extra_columns, vec!["Room".to_string()]);
+    assert_eq!(ing.quality.sessions.absent_columns, vec!["client_name", "pain_before", "pain_after", "fee"]);
+    assert_eq!(f64s(&ing.feedback, "soreness_hours"), vec![Some(10.0)]);
+}
+
+#[test]
+fn header_only_files_give_empty_typed_frames() {
+    let ing = from_text(
+        "session_id,client_id,therapist,date,technique,body_region,duration_min\n",
+        "session_id,submitted\n\n\n",
+        &Options::default(),
+    );
+    assert_eq!(ing.sessions.height(), 0);
+    assert_eq!(ing.feedback.height(), 0);
+    assert_eq!(ing.sessions.column("date").unwrap().dtype(), &DataType::Date);
+    assert_eq!(ing.quality.feedback.rows, 0);
+}
+
+// ---- property test -------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct GoodSession {
+    client_name: Option<String>,
+    day: u32,
+    technique: (usize, u8),
+    regions: Vec<usize>,
+    duration: u32,
+    pain_before: Option<u8>,
+    fee_cents: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+enum SessionRow {
+    Good(GoodSession),
+    /// A good row broken in one way (0..7).
+    Bad(GoodSession, u8),
+}
+
+const TECHS: &[&str] = &["dry_needling", "ischemic_compression", "passive_stretching"];
+const REGS: &[&str] = &["neck", "upper_back", "glutes"];
+
+fn spell(label: &str, style: u8) -> String {
+    match style % 3 {
+        0 => label.to_string(),
+        1 => label.replace('_', " ").to_uppercase(),
+        _ => format!("  {}  ", label.replace('_', " - ")),
+    }
+}
+
+fn good_session() -> impl Strategy<Value = GoodSession> {
+    (
+        proptest::option::of(prop_oneof![
+            Just("Ann".to_string()),
+            Just("O'Brien, \"Pat\"".to_string()),
+            Just("김민준".to_string()),
+            Just("Line\nbreak".to_string()),
+        ]),
+        0u32..300,
+        (0..TECHS.len(), any::<u8>()),
+        proptest::collection::vec(0..REGS.len(), 1..4),
+        1u32..=480,
+        proptest::option::of(0u8..=20),
+        proptest::option::of(0u32..50_000),
+    )
+        .prop_map(|(client_name, day, technique, regions, duration, pain_before, fee_cents)| GoodSession {
+            client_name,
+            day,
+            technique,
+            regions,
+            duration,
+            pain_before,
+            fee_cents,
+        })
+}
+
+fn session_row() -> impl Strategy<Value = SessionRow> {
+    prop_oneof![
+        3 => good_session().prop_map(SessionRow::Good),
+        1 => (good_session(), 0u8..7).prop_map(|(g, k)| SessionRow::Bad(g, k)),
+    ]
+}
+
+fn date_of(day: i32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(day.into())
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) || s != s.trim() {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn session_line(id: &str, g: &GoodSession, broken: Option<u8>) -> String {
+    let mut fields = vec![
+        id.to_string(),
+        "C1".to_string(),
+        g.client_name.clone().unwrap_or_default(),
+        "Maria".to_string(),
+        date_of(g.day as i32).to_string(),
+        spell(TECHS[g.technique.0], g.technique.1),
+        g.regions.iter().map(|&r| spell(REGS[r], g.technique.1)).collect::<Vec<_>>().join(";"),
+        g.duration.to_string(),
+        g.pain_before.map(|p| format!("{}", f64::from(p) / 2.0)).unwrap_or_default(),
+        String::new(),
+        g.fee_cents.map(|c| format!("{}.{:02}", c / 100, c % 100)).unwrap_or_default(),
+    ];
+    match broken {
+        None => {}
+        Some(0) => fields[7] = "0".into(),
+        Some(1) => fields[7] = format!("{}.5", g.duration),
+        Some(2) => fields[4] = "2025-13-01".into(),
+        Some(3) => fields[8] = "10.5".into(),
+        Some(4) => fields[10] = "1e2".into(),
+        Some(5) => fields[3] = "  ".into(),
+        _ => {
+            fields.pop();
+        }
+    }
+    fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\n"
+}
+
+/// (session index, days after the session, soreness)
+type FeedbackPlan = Vec<(usize, i32, u16)>;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn every_row_is_accounted_for_and_accepted_values_round_trip(
+        rows in proptest::collection::vec(session_row(), 0..40),
+        plan in proptest::collection::vec((0usize..60, -2i32..4, 0u16..800), 0..60),
+        blank_every in 2usize..9,
+    ) {
+        let mut sessions = String::from("session_id,client_id,client_name,therapist,date,technique,body_region,duration_min,pain_before,pain_after,fee\n");
+        let mut good: Vec<(String, GoodSession)> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            let id = format!("S{i}");
+            match r {
+                SessionRow::Good(g) => {
+                    sessions += &session_line(&id, g, None);
+                    good.push((id, g.clone()));
+                }
+                SessionRow::Bad(g, k) => {
+                    // A repeat of an accepted id is one of the ways to be bad.
+                    let id = if *k == 6 && !good.is_empty() { good[0].0.clone() } else { id };
+                    let broken = if *k == 6 && id != format!("S{i}") { None } else { Some(*k) };
+                    sessions += &session_line(&id, g, broken);
+                }
+            }
+            if i % blank_every == 0 {
+                sessions += "\n";
+            }
+        }
+
+        let mut feedback = String::from("session_id,submitted,soreness_hours\n");
+        // Expected winners: session id → (submitted day, line order, soreness).
+        let mut winners: HashMap<String, (i32, usize, Option<f64>)> = HashMap::new();
+        let mut expect_rejected = 0u64;
+        let mut expect_valid = 0u64;
+        for (order, &(s, after, sore)) in plan.iter().enumerate() {
+            let (id, day) = match rows.get(s) {
+                Some(SessionRow::Good(g)) => (format!("S{s}"), g.day as i32),
+                _ => (format!("S{s}"), -1),
+            };
+            let known = good.iter().any(|(gid, _)| *gid == id);
+            let submitted_day = day.max(0) + after;
+            let soreness = (sore <= 720).then_some(f64::from(sore));
+            feedback += &format!(
+                "{id},{} 10:00,{}\n",
+                date_of(submitted_day),
+                if sore > 760 { String::new() } else { sore.to_string() }
+            );
+            let soreness = if sore > 760 { None } else { soreness };
+            let valid = known && after >= 0 && submitted_day >= 0 && (sore <= 720 || sore > 760);
+            if valid {
+                expect_valid += 1;
+                let e = winners.entry(id).or_insert((submitted_day, order, soreness));
+                if submitted_day >= e.0 {
+                    *e = (submitted_day, order, soreness);
+                }
+            } else {
+                expect_rejected += 1;
+            }
+        }
+
+        let ing = from_text(&sessions, &feedback, &Options::default());
+        let q = &ing.quality;
+        prop_assert_eq!(q.sessions.rows, rows.len() as u64);
+        prop_assert_eq!(q.sessions.rows, q.sessions.accepted + q.sessions.rejected);
+        prop_assert_eq!(q.sessions.accepted, good.len() as u64);
+        prop_assert_eq!(q.feedback.rows, plan.len() as u64);
+        prop_assert_eq!(q.feedback.rows, q.feedback.accepted + q.feedback.rejected + q.feedback.superseded);
+        prop_assert_eq!(q.feedback.rejected, expect_rejected);
+        prop_assert_eq!(q.feedback.accepted, winners.len() as u64);
+        prop_assert_eq!(q.feedback.superseded, expect_valid - winners.len() as u64);
+        prop_assert_eq!(ing.rejects.len() as u64, q.sessions.rejected + q.feedback.rejected + q.feedback.superseded);
+
+        let s = &ing.sessions;
+        let ids = strs(s, "session_id");
+        let names = strs(s, "client_name");
+        let dates = days(s, "date");
+        let techs = strs(s, "technique");
+        let regs = regions(s);
+        let durations = i64s(s, "duration_min");
+        let pains = f64s(s, "pain_before");
+        let fees = f64s(s, "fee");
+        for (i, (id, g)) in good.iter().enumerate() {
+            prop_assert_eq!(ids[i].as_deref(), Some(id.as_str()));
+            prop_assert_eq!(names[i].clone(), g.client_name.clone());
+            prop_assert_eq!(dates[i], Some(ingest::values::epoch_days(date_of(g.day as i32))));
+            prop_assert_eq!(techs[i].as_deref(), Some(TECHS[g.technique.0]));
+            let mut want: Vec<String> = Vec::new();
+            for &r in &g.regions {
+                if !want.iter().any(|w| w == REGS[r]) {
+                    want.push(REGS[r].to_string());
+                }
+            }
+            prop_assert_eq!(&regs[i], &want);
+            prop_assert_eq!(durations[i], Some(i64::from(g.duration)));
+            prop_assert_eq!(pains[i], g.pain_before.map(|p| f64::from(p) / 2.0));
+            prop_assert_eq!(fees[i], g.fee_cents.map(|c| f64::from(c) / 100.0));
+        }
+
+        let f = &ing.feedback;
+        let got: BTreeMap<String, Option<f64>> = strs(f, "session_id")
+            .into_iter()
+            .zip(f64s(f, "soreness_hours"))
+            .map(|(id, s)| (id.unwrap(), s))
+            .collect();
+        let want: BTreeMap<String, Option<f64>> = winners.into_iter().map(|(k, v)| (k, v.2)).collect();
+        prop_assert_eq!(got, want);
+    }
+}
