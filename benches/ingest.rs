@@ -44,8 +44,8 @@ fn main() {
         .unwrap_or(1_000_000);
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{n}"));
     let (sessions, feedback) = ensure_sample(&dir, n);
-    let mb = (std::fs::metadata(&sessions).unwrap().len() + std::fs::metadata(&feedback).unwrap().len())
-        as f64
+    let mb = (std::fs::metadata(&sessions).unwrap().len()
+        + std::fs::metadata(&feedback).unwrap().len()) as f64
         / 1e6;
     let runs = 5;
     let mut plain = Vec::new();
@@ -60,13 +60,31 @@ fn main() {
         rows = (a.height(), b.height());
 
         let t = Instant::now();
-        let ing = ingest::ingest(&sessions, &feedback, &Options::default(), &ProgressBar::hidden()).unwrap();
+        let ing = ingest::ingest(
+            &sessions,
+            &feedback,
+            &Options::default(),
+            &ProgressBar::hidden(),
+        )
+        .unwrap();
         validated.push(t.elapsed());
         assert_eq!(ing.quality.sessions.accepted as usize, rows.0);
     }
     let (p, v) = (median(plain), median(validated));
-    println!("input: {n} sessions, {} + {} rows, {mb:.0} MB", rows.0, rows.1);
-    println!("polars CsvReader, both files (no validation): {:>8.3} s (median of {runs})", p.as_secs_f64());
-    println!("practice-report ingest (csv + validation + frames): {:>8.3} s (median of {runs})", v.as_secs_f64());
-    println!("ratio ingest / polars: {:.2}x", v.as_secs_f64() / p.as_secs_f64());
+    println!(
+        "input: {n} sessions, {} + {} rows, {mb:.0} MB",
+        rows.0, rows.1
+    );
+    println!(
+        "polars CsvReader, both files (no validation): {:>8.3} s (median of {runs})",
+        p.as_secs_f64()
+    );
+    println!(
+        "practice-report ingest (csv + validation + frames): {:>8.3} s (median of {runs})",
+        v.as_secs_f64()
+    );
+    println!(
+        "ratio ingest / polars: {:.2}x",
+        v.as_secs_f64() / p.as_secs_f64()
+    );
 }

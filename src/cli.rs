@@ -155,7 +155,9 @@ fn parse_delimiter(d: &str) -> Result<u8> {
 fn check_date_format(f: &str) -> Result<()> {
     use chrono::format::{Item, StrftimeItems};
     if f.trim().is_empty() || StrftimeItems::new(f).any(|i| matches!(i, Item::Error)) {
-        return Err(Error::Usage(format!("--date-format {f:?} is not a valid strftime format")));
+        return Err(Error::Usage(format!(
+            "--date-format {f:?} is not a valid strftime format"
+        )));
     }
     Ok(())
 }

@@ -222,9 +222,18 @@ low_sample = 5
         )
         .unwrap();
         assert_eq!(s.practice_name, "Harbour Street Massage");
-        assert_eq!(s.columns.sessions.alias("session_id"), Some("Appointment #"));
-        assert_eq!(s.columns.feedback.alias("soreness_hours"), Some("Sore for (h)"));
-        assert_eq!(s.techniques.aliases["trigger point pressure"], "ischemic_compression");
+        assert_eq!(
+            s.columns.sessions.alias("session_id"),
+            Some("Appointment #")
+        );
+        assert_eq!(
+            s.columns.feedback.alias("soreness_hours"),
+            Some("Sore for (h)")
+        );
+        assert_eq!(
+            s.techniques.aliases["trigger point pressure"],
+            "ischemic_compression"
+        );
         assert_eq!(s.thresholds.responder, 0.5);
         assert_eq!(s.thresholds.soreness_hours, 48.0);
         assert_eq!(s.thresholds.low_sample, 5);

@@ -96,7 +96,9 @@ impl Error {
         out
     }
 
-    pub(crate) fn polars(context: impl Into<String>) -> impl FnOnce(polars::error::PolarsError) -> Error {
+    pub(crate) fn polars(
+        context: impl Into<String>,
+    ) -> impl FnOnce(polars::error::PolarsError) -> Error {
         let context = context.into();
         move |source| Error::Polars { context, source }
     }

@@ -32,34 +32,123 @@ struct Technique {
 }
 
 const TECHNIQUES: &[Technique] = &[
-    Technique { label: "Dry needling", effect: 0.42, soreness: 36.0, no_soreness: 0.02 },
-    Technique { label: "Ischemic compression", effect: 0.34, soreness: 20.0, no_soreness: 0.08 },
-    Technique { label: "Myofascial release", effect: 0.30, soreness: 12.0, no_soreness: 0.15 },
-    Technique { label: "Deep stroking", effect: 0.25, soreness: 14.0, no_soreness: 0.15 },
-    Technique { label: "Spray and stretch", effect: 0.27, soreness: 5.0, no_soreness: 0.35 },
-    Technique { label: "Passive stretching", effect: 0.17, soreness: 2.0, no_soreness: 0.60 },
+    Technique {
+        label: "Dry needling",
+        effect: 0.42,
+        soreness: 36.0,
+        no_soreness: 0.02,
+    },
+    Technique {
+        label: "Ischemic compression",
+        effect: 0.34,
+        soreness: 20.0,
+        no_soreness: 0.08,
+    },
+    Technique {
+        label: "Myofascial release",
+        effect: 0.30,
+        soreness: 12.0,
+        no_soreness: 0.15,
+    },
+    Technique {
+        label: "Deep stroking",
+        effect: 0.25,
+        soreness: 14.0,
+        no_soreness: 0.15,
+    },
+    Technique {
+        label: "Spray and stretch",
+        effect: 0.27,
+        soreness: 5.0,
+        no_soreness: 0.35,
+    },
+    Technique {
+        label: "Passive stretching",
+        effect: 0.17,
+        soreness: 2.0,
+        no_soreness: 0.60,
+    },
 ];
 
-const REGIONS: &[&str] = &["Neck", "Shoulder", "Upper back", "Lower back", "Hips", "Glutes"];
+const REGIONS: &[&str] = &[
+    "Neck",
+    "Shoulder",
+    "Upper back",
+    "Lower back",
+    "Hips",
+    "Glutes",
+];
 
 const THERAPISTS: &[&str] = &[
-    "Maria Lopez", "Tom Becker", "Aiko Tanaka", "Sam Okafor",
-    "Lena Novak", "Jonas Berg", "Priya Shah", "Chris Walsh",
+    "Maria Lopez",
+    "Tom Becker",
+    "Aiko Tanaka",
+    "Sam Okafor",
+    "Lena Novak",
+    "Jonas Berg",
+    "Priya Shah",
+    "Chris Walsh",
 ];
 
 const LATIN_FIRST: &[&str] = &[
-    "José", "Zoë", "François", "Márta", "Søren", "Ana", "Björn", "Chloé", "Łukasz", "Renée",
-    "Iñaki", "Małgorzata", "Emma", "Noah", "Olivia", "Lucas", "Sofia", "Mateo", "Hannah", "Ravi",
+    "José",
+    "Zoë",
+    "François",
+    "Márta",
+    "Søren",
+    "Ana",
+    "Björn",
+    "Chloé",
+    "Łukasz",
+    "Renée",
+    "Iñaki",
+    "Małgorzata",
+    "Emma",
+    "Noah",
+    "Olivia",
+    "Lucas",
+    "Sofia",
+    "Mateo",
+    "Hannah",
+    "Ravi",
 ];
 const LATIN_LAST: &[&str] = &[
-    "Álvarez", "Brontë", "Lefèvre", "Nowak", "Østergaard", "Müller", "Dvořák", "Gómez",
-    "Źróbek", "Novak", "Smith", "Jensen", "Rossi", "Kowalski", "Fernández", "Nguyen",
+    "Álvarez",
+    "Brontë",
+    "Lefèvre",
+    "Nowak",
+    "Østergaard",
+    "Müller",
+    "Dvořák",
+    "Gómez",
+    "Źróbek",
+    "Novak",
+    "Smith",
+    "Jensen",
+    "Rossi",
+    "Kowalski",
+    "Fernández",
+    "Nguyen",
 ];
 const APOSTROPHE_LAST: &[&str] = &["O'Brien", "D'Angelo", "O'Neill", "N'Diaye", "Dell'Acqua"];
-const HANGUL: &[&str] = &["김민준", "이서연", "박지훈", "최유나", "정하늘", "강도윤", "윤서아", "한지민"];
+const HANGUL: &[&str] = &[
+    "김민준",
+    "이서연",
+    "박지훈",
+    "최유나",
+    "정하늘",
+    "강도윤",
+    "윤서아",
+    "한지민",
+];
 const CYRILLIC: &[&str] = &[
-    "Анна Иванова", "Дмитрий Смирнов", "Ольга Кузнецова", "Игорь Попов",
-    "Мария Соколова", "Сергей Лебедев", "Елена Морозова",
+    "Анна Иванова",
+    "Дмитрий Смирнов",
+    "Ольга Кузнецова",
+    "Игорь Попов",
+    "Мария Соколова",
+    "Сергей Лебедев",
+    "Елена Морозова",
 ];
 
 const COMMENTS: &[&str] = &[
@@ -76,8 +165,13 @@ const COMMENTS: &[&str] = &[
 ];
 
 /// (minutes, fee, weight)
-const DURATIONS: &[(u32, &str, u32)] =
-    &[(30, "45.00", 2), (45, "65.00", 4), (60, "85.00", 6), (75, "100.00", 1), (90, "120.00", 2)];
+const DURATIONS: &[(u32, &str, u32)] = &[
+    (30, "45.00", 2),
+    (45, "65.00", 4),
+    (60, "85.00", 6),
+    (75, "100.00", 1),
+    (90, "120.00", 2),
+];
 
 /// A client in an open course of treatment.
 struct Client {
@@ -172,16 +266,34 @@ impl Generator {
         } else if roll < 0.26 {
             Some(pick(rng, CYRILLIC).to_string())
         } else if roll < 0.32 {
-            Some(format!("{} {}", pick(rng, LATIN_FIRST), pick(rng, APOSTROPHE_LAST)))
+            Some(format!(
+                "{} {}",
+                pick(rng, LATIN_FIRST),
+                pick(rng, APOSTROPHE_LAST)
+            ))
         } else if roll < 0.38 {
             // Some systems export "Last, First".
-            Some(format!("{}, {}", pick(rng, LATIN_LAST), pick(rng, LATIN_FIRST)))
+            Some(format!(
+                "{}, {}",
+                pick(rng, LATIN_LAST),
+                pick(rng, LATIN_FIRST)
+            ))
         } else {
-            Some(format!("{} {}", pick(rng, LATIN_FIRST), pick(rng, LATIN_LAST)))
+            Some(format!(
+                "{} {}",
+                pick(rng, LATIN_FIRST),
+                pick(rng, LATIN_LAST)
+            ))
         };
         let mut regions = vec![rng.random_range(0..REGIONS.len())];
         let extra: f64 = rng.random();
-        let more = if extra < 0.05 { 2 } else if extra < 0.30 { 1 } else { 0 };
+        let more = if extra < 0.05 {
+            2
+        } else if extra < 0.30 {
+            1
+        } else {
+            0
+        };
         while regions.len() < 1 + more {
             let r = rng.random_range(0..REGIONS.len());
             if !regions.contains(&r) {
@@ -262,8 +374,16 @@ impl Generator {
             tech.label,
             &regions.join(";"),
             &minutes.to_string(),
-            &if give_before { num(before) } else { String::new() },
-            &if give_after { num(after) } else { String::new() },
+            &if give_before {
+                num(before)
+            } else {
+                String::new()
+            },
+            &if give_after {
+                num(after)
+            } else {
+                String::new()
+            },
             if give_fee { fee } else { "" },
         ])?;
 
@@ -279,17 +399,45 @@ impl Generator {
                     (tech.soreness * spread * 2.0).round() / 2.0
                 };
                 let fell = (before - followup) / before.max(1.0);
-                let mobility = (3.0 + fell * 4.0 + rng.random_range(-1.0..1.0)).round().clamp(1.0, 5.0);
-                let satisfaction = (3.6 + fell * 3.0 + rng.random_range(-1.0..1.0)).round().clamp(1.0, 5.0);
-                let time = format!(" {:02}:{:02}", rng.random_range(7..22), rng.random_range(0..60));
-                let comment = if rng.random::<f64>() < 0.25 { *pick(rng, COMMENTS) } else { "" };
+                let mobility = (3.0 + fell * 4.0 + rng.random_range(-1.0..1.0))
+                    .round()
+                    .clamp(1.0, 5.0);
+                let satisfaction = (3.6 + fell * 3.0 + rng.random_range(-1.0..1.0))
+                    .round()
+                    .clamp(1.0, 5.0);
+                let time = format!(
+                    " {:02}:{:02}",
+                    rng.random_range(7..22),
+                    rng.random_range(0..60)
+                );
+                let comment = if rng.random::<f64>() < 0.25 {
+                    *pick(rng, COMMENTS)
+                } else {
+                    ""
+                };
                 feedback.write_record([
                     session_id.as_str(),
                     &format!("{submitted}{time}"),
-                    &if rng.random::<f64>() >= 0.05 { num(soreness.min(720.0)) } else { String::new() },
-                    &if rng.random::<f64>() >= 0.04 { num(followup) } else { String::new() },
-                    &if rng.random::<f64>() >= 0.10 { num(mobility) } else { String::new() },
-                    &if rng.random::<f64>() >= 0.08 { num(satisfaction) } else { String::new() },
+                    &if rng.random::<f64>() >= 0.05 {
+                        num(soreness.min(720.0))
+                    } else {
+                        String::new()
+                    },
+                    &if rng.random::<f64>() >= 0.04 {
+                        num(followup)
+                    } else {
+                        String::new()
+                    },
+                    &if rng.random::<f64>() >= 0.10 {
+                        num(mobility)
+                    } else {
+                        String::new()
+                    },
+                    &if rng.random::<f64>() >= 0.08 {
+                        num(satisfaction)
+                    } else {
+                        String::new()
+                    },
                     comment,
                 ])?;
                 self.feedback_rows += 1;
@@ -325,12 +473,26 @@ pub fn generate(
     let mut sessions = csv::Writer::from_writer(sessions_out);
     let mut feedback = csv::Writer::from_writer(feedback_out);
     sessions.write_record([
-        "session_id", "client_id", "client_name", "therapist", "date", "technique",
-        "body_region", "duration_min", "pain_before", "pain_after", "fee",
+        "session_id",
+        "client_id",
+        "client_name",
+        "therapist",
+        "date",
+        "technique",
+        "body_region",
+        "duration_min",
+        "pain_before",
+        "pain_after",
+        "fee",
     ])?;
     feedback.write_record([
-        "session_id", "submitted", "soreness_hours", "pain_followup", "mobility",
-        "satisfaction", "comment",
+        "session_id",
+        "submitted",
+        "soreness_hours",
+        "pain_followup",
+        "mobility",
+        "satisfaction",
+        "comment",
     ])?;
 
     let (y, m, d) = END_DATE;
@@ -349,7 +511,8 @@ pub fn generate(
         }
         cumulative_weight += weight;
         // Quotas from the cumulative share, so the days add up to exactly n.
-        let target = (u128::from(n) * u128::from(cumulative_weight) / u128::from(total_weight)) as u64;
+        let target =
+            (u128::from(n) * u128::from(cumulative_weight) / u128::from(total_weight)) as u64;
         let quota = target - written;
         let mut today = Vec::new();
         while today.len() < quota as usize {
@@ -367,7 +530,10 @@ pub fn generate(
         for client in today {
             if let Some(next) = g.visit(client, date, &mut sessions, &mut feedback)? {
                 let gap = next.interval_days + g.rng.random_range(-2..=3);
-                waiting.push(Reverse(Due { day: day + gap.max(1), client: next }));
+                waiting.push(Reverse(Due {
+                    day: day + gap.max(1),
+                    client: next,
+                }));
             }
             written += 1;
             if written % 8192 == 0 {

@@ -13,8 +13,8 @@ use proptest::prelude::*;
 
 fn from_text(sessions: &str, feedback: &str, opts: &Options) -> Ingested {
     ingest::ingest_sources(
-        Source { path: "sessions.csv".into(), reader: Box::new(sessions.as_bytes()) },
-        Source { path: "feedback.csv".into(), reader: Box::new(feedback.as_bytes()) },
+        Source::from_bytes("sessions.csv", sessions.as_bytes()),
+        Source::from_bytes("feedback.csv", feedback.as_bytes()),
         opts,
         &ProgressBar::hidden(),
     )
@@ -22,21 +22,32 @@ fn from_text(sessions: &str, feedback: &str, opts: &Options) -> Ingested {
 }
 
 fn strs(df: &DataFrame, col: &str) -> Vec<Option<String>> {
-    df.column(col).unwrap().str().unwrap().into_iter().map(|s| s.map(str::to_string)).collect()
+    df.column(col)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|s| s.map(str::to_string))
+        .collect()
 }
 
 fn f64s(df: &DataFrame, col: &str) -> Vec<Option<f64>> {
-    df.column(col).unwrap().f64().unwrap().into_iter().collect()
+    df.column(col).unwrap().f64().unwrap().iter().collect()
 }
 
 fn i64s(df: &DataFrame, col: &str) -> Vec<Option<i64>> {
-    df.column(col).unwrap().i64().unwrap().into_iter().collect()
+    df.column(col).unwrap().i64().unwrap().iter().collect()
 }
 
 fn days(df: &DataFrame, col: &str) -> Vec<Option<i32>> {
     let c = df.column(col).unwrap();
     assert_eq!(c.dtype(), &DataType::Date);
-    c.cast(&DataType::Int32).unwrap().i32().unwrap().into_iter().collect()
+    c.cast(&DataType::Int32)
+        .unwrap()
+        .i32()
+        .unwrap()
+        .iter()
+        .collect()
 }
 
 fn regions(df: &DataFrame) -> Vec<Vec<String>> {
@@ -44,7 +55,11 @@ fn regions(df: &DataFrame) -> Vec<Vec<String>> {
     (0..l.len())
         .map(|i| {
             let s = l.get_as_series(i).unwrap();
-            s.str().unwrap().into_iter().map(|v| v.unwrap().to_string()).collect()
+            s.str()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap().to_string())
+                .collect()
         })
         .collect()
 }
@@ -63,15 +78,39 @@ fn accepted_rows_become_typed_columns() {
     )
     .unwrap();
     let s = &ing.sessions;
-    assert_eq!(strs(s, "session_id"), vec![Some("S1".into()), Some("S15".into()), Some("S18".into())]);
+    assert_eq!(
+        strs(s, "session_id"),
+        vec![Some("S1".into()), Some("S15".into()), Some("S18".into())]
+    );
     assert_eq!(i64s(s, "line"), vec![Some(2), Some(19), Some(22)]);
-    assert_eq!(strs(s, "client_name"), vec![Some("Ann Lee".into()), Some("Dee, \"DJ\" O'Neil".into()), None]);
-    assert_eq!(days(s, "date"), vec![Some(epoch(2026, 3, 2)), Some(epoch(2026, 3, 10)), Some(epoch(2026, 3, 12))]);
+    assert_eq!(
+        strs(s, "client_name"),
+        vec![
+            Some("Ann Lee".into()),
+            Some("Dee, \"DJ\" O'Neil".into()),
+            None
+        ]
+    );
+    assert_eq!(
+        days(s, "date"),
+        vec![
+            Some(epoch(2026, 3, 2)),
+            Some(epoch(2026, 3, 10)),
+            Some(epoch(2026, 3, 12))
+        ]
+    );
     assert_eq!(
         strs(s, "technique"),
-        vec![Some("dry_needling".into()), Some("ischemic_compression".into()), Some("passive_stretching".into())]
+        vec![
+            Some("dry_needling".into()),
+            Some("ischemic_compression".into()),
+            Some("passive_stretching".into())
+        ]
     );
-    assert_eq!(regions(s), vec![vec!["neck"], vec!["neck", "upper_back"], vec!["hips"]]);
+    assert_eq!(
+        regions(s),
+        vec![vec!["neck"], vec!["neck", "upper_back"], vec!["hips"]]
+    );
     assert_eq!(i64s(s, "duration_min"), vec![Some(60), Some(45), Some(30)]);
     assert_eq!(f64s(s, "pain_before"), vec![Some(7.0), None, Some(5.0)]);
     assert_eq!(f64s(s, "pain_after"), vec![Some(5.0), None, None]);
@@ -79,18 +118,49 @@ fn accepted_rows_become_typed_columns() {
     assert!(ing.has_fee);
 
     let f = &ing.feedback;
-    assert_eq!(strs(f, "session_id"), vec![Some("S1".into()), Some("S15".into()), Some("S18".into())]);
+    assert_eq!(
+        strs(f, "session_id"),
+        vec![Some("S1".into()), Some("S15".into()), Some("S18".into())]
+    );
     assert_eq!(i64s(f, "line"), vec![Some(5), Some(11), Some(15)]);
-    assert_eq!(days(f, "submitted"), vec![Some(epoch(2026, 3, 4)), Some(epoch(2026, 3, 11)), Some(epoch(2026, 3, 12))]);
-    assert_eq!(f64s(f, "soreness_hours"), vec![Some(12.0), Some(5.0), Some(0.0)]);
+    assert_eq!(
+        days(f, "submitted"),
+        vec![
+            Some(epoch(2026, 3, 4)),
+            Some(epoch(2026, 3, 11)),
+            Some(epoch(2026, 3, 12))
+        ]
+    );
+    assert_eq!(
+        f64s(f, "soreness_hours"),
+        vec![Some(12.0), Some(5.0), Some(0.0)]
+    );
     assert_eq!(f64s(f, "pain_followup"), vec![Some(3.0), None, Some(2.0)]);
     assert_eq!(i64s(f, "mobility"), vec![Some(4), None, Some(3)]);
     assert_eq!(i64s(f, "satisfaction"), vec![Some(5), None, Some(4)]);
-    assert_eq!(strs(f, "comment"), vec![Some("line one\nline two".into()), None, Some("=cmd()".into())]);
+    assert_eq!(
+        strs(f, "comment"),
+        vec![
+            Some("line one\nline two".into()),
+            None,
+            Some("=cmd()".into())
+        ]
+    );
 
     let q = &ing.quality;
-    assert_eq!((q.sessions.rows, q.sessions.accepted, q.sessions.rejected), (19, 3, 16));
-    assert_eq!((q.feedback.rows, q.feedback.accepted, q.feedback.rejected, q.feedback.superseded), (14, 3, 9, 2));
+    assert_eq!(
+        (q.sessions.rows, q.sessions.accepted, q.sessions.rejected),
+        (19, 3, 16)
+    );
+    assert_eq!(
+        (
+            q.feedback.rows,
+            q.feedback.accepted,
+            q.feedback.rejected,
+            q.feedback.superseded
+        ),
+        (14, 3, 9, 2)
+    );
 }
 
 #[test]
@@ -99,20 +169,35 @@ fn header_and_label_aliases_from_the_config() {
     let ing = ingest::ingest(
         &common::data("aliases/sessions.csv"),
         &common::data("aliases/feedback.csv"),
-        &Options { settings, ..Options::default() },
+        &Options {
+            settings,
+            ..Options::default()
+        },
         &ProgressBar::hidden(),
     )
     .unwrap();
     assert!(ing.rejects.is_empty(), "{:?}", ing.rejects);
     let s = &ing.sessions;
-    assert_eq!(strs(s, "session_id"), vec![Some("A1".into()), Some("A2".into())]);
-    assert_eq!(strs(s, "technique"), vec![Some("ischemic_compression".into()); 2]);
-    assert_eq!(regions(s), vec![vec!["upper_back", "shoulder"], vec!["shoulder"]]);
+    assert_eq!(
+        strs(s, "session_id"),
+        vec![Some("A1".into()), Some("A2".into())]
+    );
+    assert_eq!(
+        strs(s, "technique"),
+        vec![Some("ischemic_compression".into()); 2]
+    );
+    assert_eq!(
+        regions(s),
+        vec![vec!["upper_back", "shoulder"], vec!["shoulder"]]
+    );
     // No fee column: revenue is unknown, not zero.
     assert!(!ing.has_fee);
     assert_eq!(f64s(s, "fee"), vec![None, None]);
     assert_eq!(ing.quality.sessions.extra_columns, vec!["Room".to_string()]);
-    assert_eq!(ing.quality.sessions.absent_columns, vec!["client_name", "pain_before", "pain_after", "fee"]);
+    assert_eq!(
+        ing.quality.sessions.absent_columns,
+        vec!["client_name", "pain_before", "pain_after", "fee"]
+    );
     assert_eq!(f64s(&ing.feedback, "soreness_hours"), vec![Some(10.0)]);
 }
 
@@ -125,7 +210,10 @@ fn header_only_files_give_empty_typed_frames() {
     );
     assert_eq!(ing.sessions.height(), 0);
     assert_eq!(ing.feedback.height(), 0);
-    assert_eq!(ing.sessions.column("date").unwrap().dtype(), &DataType::Date);
+    assert_eq!(
+        ing.sessions.column("date").unwrap().dtype(),
+        &DataType::Date
+    );
     assert_eq!(ing.quality.feedback.rows, 0);
 }
 
@@ -175,15 +263,19 @@ fn good_session() -> impl Strategy<Value = GoodSession> {
         proptest::option::of(0u8..=20),
         proptest::option::of(0u32..50_000),
     )
-        .prop_map(|(client_name, day, technique, regions, duration, pain_before, fee_cents)| GoodSession {
-            client_name,
-            day,
-            technique,
-            regions,
-            duration,
-            pain_before,
-            fee_cents,
-        })
+        .prop_map(
+            |(client_name, day, technique, regions, duration, pain_before, fee_cents)| {
+                GoodSession {
+                    client_name,
+                    day,
+                    technique,
+                    regions,
+                    duration,
+                    pain_before,
+                    fee_cents,
+                }
+            },
+        )
 }
 
 fn session_row() -> impl Strategy<Value = SessionRow> {
@@ -213,11 +305,19 @@ fn session_line(id: &str, g: &GoodSession, broken: Option<u8>) -> String {
         "Maria".to_string(),
         date_of(g.day as i32).to_string(),
         spell(TECHS[g.technique.0], g.technique.1),
-        g.regions.iter().map(|&r| spell(REGS[r], g.technique.1)).collect::<Vec<_>>().join(";"),
+        g.regions
+            .iter()
+            .map(|&r| spell(REGS[r], g.technique.1))
+            .collect::<Vec<_>>()
+            .join(";"),
         g.duration.to_string(),
-        g.pain_before.map(|p| format!("{}", f64::from(p) / 2.0)).unwrap_or_default(),
+        g.pain_before
+            .map(|p| format!("{}", f64::from(p) / 2.0))
+            .unwrap_or_default(),
         String::new(),
-        g.fee_cents.map(|c| format!("{}.{:02}", c / 100, c % 100)).unwrap_or_default(),
+        g.fee_cents
+            .map(|c| format!("{}.{:02}", c / 100, c % 100))
+            .unwrap_or_default(),
     ];
     match broken {
         None => {}
@@ -231,7 +331,12 @@ fn session_line(id: &str, g: &GoodSession, broken: Option<u8>) -> String {
             fields.pop();
         }
     }
-    fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\n"
+    fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\n"
 }
 
 /// (session index, days after the session, soreness)
@@ -248,7 +353,9 @@ proptest! {
     ) {
         let mut sessions = String::from("session_id,client_id,client_name,therapist,date,technique,body_region,duration_min,pain_before,pain_after,fee\n");
         let mut good: Vec<(String, GoodSession)> = Vec::new();
+        let mut bad_lines: Vec<u64> = Vec::new();
         for (i, r) in rows.iter().enumerate() {
+            let line = 1 + sessions.matches('\n').count() as u64;
             let id = format!("S{i}");
             match r {
                 SessionRow::Good(g) => {
@@ -260,6 +367,7 @@ proptest! {
                     let id = if *k == 6 && !good.is_empty() { good[0].0.clone() } else { id };
                     let broken = if *k == 6 && id != format!("S{i}") { None } else { Some(*k) };
                     sessions += &session_line(&id, g, broken);
+                    bad_lines.push(line);
                 }
             }
             if i % blank_every == 0 {
@@ -309,6 +417,11 @@ proptest! {
         prop_assert_eq!(q.feedback.accepted, winners.len() as u64);
         prop_assert_eq!(q.feedback.superseded, expect_valid - winners.len() as u64);
         prop_assert_eq!(ing.rejects.len() as u64, q.sessions.rejected + q.feedback.rejected + q.feedback.superseded);
+
+        // Rejects name the physical line where each bad record starts, blank lines and
+        // quoted line breaks before it included.
+        let got_lines: Vec<u64> = ing.rejects.iter().filter(|r| r.file == "sessions.csv").map(|r| r.line).collect();
+        prop_assert_eq!(got_lines, bad_lines);
 
         let s = &ing.sessions;
         let ids = strs(s, "session_id");

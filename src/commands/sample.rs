@@ -9,12 +9,19 @@ use crate::sample;
 
 pub fn run(args: &SampleArgs) -> Result<i32> {
     if args.sessions == 0 {
-        return Err(Error::Usage("sample --sessions must be at least 1".to_string()));
+        return Err(Error::Usage(
+            "sample --sessions must be at least 1".to_string(),
+        ));
     }
-    let verbosity = if args.quiet { Verbosity::Quiet } else { Verbosity::Normal };
+    let verbosity = if args.quiet {
+        Verbosity::Quiet
+    } else {
+        Verbosity::Normal
+    };
     let bar = super::progress_bar(verbosity, "");
     bar.set_length(args.sessions);
-    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} sessions ({eta})") {
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} sessions ({eta})")
+    {
         bar.set_style(style);
     }
     bar.set_message("Writing");

@@ -22,7 +22,11 @@ pub fn run(cfg: &Config) -> Result<i32> {
         print!("{}", summary(&ingested, &rejects_path));
     }
     let rejected = ingested.quality.sessions.rejected + ingested.quality.feedback.rejected;
-    Ok(if cfg.strict && rejected > 0 { EXIT_STRICT } else { 0 })
+    Ok(if cfg.strict && rejected > 0 {
+        EXIT_STRICT
+    } else {
+        0
+    })
 }
 
 /// The account of both files, as printed by `validate`.
@@ -58,6 +62,10 @@ fn file_summary(out: &mut String, q: &FileQuality, reasons: &[(String, u64)]) {
         let _ = writeln!(out, "  {rest:>8}  (other causes)");
     }
     if !q.extra_columns.is_empty() {
-        let _ = writeln!(out, "  extra columns ignored: {}", q.extra_columns.join(", "));
+        let _ = writeln!(
+            out,
+            "  extra columns ignored: {}",
+            q.extra_columns.join(", ")
+        );
     }
 }

@@ -61,14 +61,18 @@ pub enum HeaderError {
 
 /// Matches a header against the contract: each column by its config alias if the file has
 /// that header, else by its own name, both compared after normalisation.
-pub fn resolve<'c>(
+/// `aliases[c]` is the config's header for `specs[c]`, if any.
+pub fn resolve(
     headers: &[String],
     specs: &[ColumnSpec],
-    alias: impl Fn(&str) -> Option<&'c str>,
+    aliases: &[Option<String>],
 ) -> Result<Mapping, HeaderError> {
     let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
     let find = |wanted: &str| -> Result<Option<usize>, HeaderError> {
-        let mut hits = normalised.iter().enumerate().filter(|(_, h)| h.as_str() == wanted);
+        let mut hits = normalised
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.as_str() == wanted);
         let first = hits.next().map(|(i, _)| i);
         if first.is_some() && hits.next().is_some() {
             return Err(HeaderError::Duplicate(wanted.to_string()));
@@ -79,7 +83,7 @@ pub fn resolve<'c>(
     let mut present = vec![false; specs.len()];
     let mut absent = Vec::new();
     for (c, spec) in specs.iter().enumerate() {
-        let aliased = match alias(spec.name) {
+        let aliased = match aliases.get(c).and_then(Option::as_deref) {
             Some(a) => find(&normalise_header(a))?,
             None => None,
         };
@@ -124,19 +128,24 @@ mod tests {
         let m = resolve(
             &h(&["Submitted", "Session ID", "Room", "soreness-hours"]),
             FEEDBACK,
-            |_| None,
+            &[],
         )
         .unwrap();
         assert_eq!(m.by_position, vec![Some(1), Some(0), None, Some(2)]);
         assert_eq!(m.extra, vec!["Room".to_string()]);
-        assert_eq!(m.absent, vec!["pain_followup", "mobility", "satisfaction", "comment"]);
+        assert_eq!(
+            m.absent,
+            vec!["pain_followup", "mobility", "satisfaction", "comment"]
+        );
     }
 
     #[test]
     fn alias_wins_over_the_plain_name() {
-        let m = resolve(&h(&["Appointment #", "submitted"]), FEEDBACK, |c| {
-            (c == "session_id").then_some("appointment #")
-        })
+        let m = resolve(
+            &h(&["Appointment #", "submitted"]),
+            FEEDBACK,
+            &[Some("appointment #".into())],
+        )
         .unwrap();
         assert_eq!(m.by_position, vec![Some(0), Some(1)]);
         assert!(m.extra.is_empty());
@@ -145,11 +154,11 @@ mod tests {
     #[test]
     fn missing_and_duplicate_columns() {
         assert_eq!(
-            resolve(&h(&["session_id"]), FEEDBACK, |_| None),
+            resolve(&h(&["session_id"]), FEEDBACK, &[]),
             Err(HeaderError::Missing("submitted".into()))
         );
         assert_eq!(
-            resolve(&h(&["session_id", "Submitted", "submitted"]), FEEDBACK, |_| None),
+            resolve(&h(&["session_id", "Submitted", "submitted"]), FEEDBACK, &[]),
             Err(HeaderError::Duplicate("submitted".into()))
         );
     }

@@ -49,14 +49,18 @@ fn date_text(days: i32) -> String {
 }
 
 pub(super) fn read(
-    source: Source<'_>,
+    source: &Source<'_>,
     sessions: &SessionIndex,
     opts: &Options,
     progress: &ProgressBar,
     progress_base: u64,
 ) -> Result<FeedbackRead> {
-    let aliases = &opts.settings.columns.feedback;
-    let mut table = Table::open(source, FEEDBACK, |c| aliases.alias(c), opts)?;
+    let config = &opts.settings.columns.feedback;
+    let aliases: Vec<Option<String>> = FEEDBACK
+        .iter()
+        .map(|c| config.alias(c.name).map(str::to_string))
+        .collect();
+    let mut table = Table::open(source, FEEDBACK, &aliases, opts)?;
     let mut quality = table.quality();
     let mut rejects = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -77,7 +81,9 @@ pub(super) fn read(
                     row.submitted = epoch_days(opts.date_format.parse(text).map_err(bad)?);
                     row.submitted_text = text;
                 }
-                2 => row.soreness_hours = Some(parse_number_in(text, 0.0, Some(720.0)).map_err(bad)?),
+                2 => {
+                    row.soreness_hours = Some(parse_number_in(text, 0.0, Some(720.0)).map_err(bad)?)
+                }
                 3 => row.pain_followup = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?),
                 4 => row.mobility = Some(parse_integer_in(text, 1, 5).map_err(bad)?),
                 5 => row.satisfaction = Some(parse_integer_in(text, 1, 5).map_err(bad)?),
@@ -160,8 +166,10 @@ pub(super) fn read(
         .filter_map(|(c, k)| k.then_some(c))
         .collect();
     quality.accepted = kept.len() as u64;
-    let frame = build(&kept)
-        .map_err(Error::polars(format!("{}: building the feedback frame", table.path.display())))?;
+    let frame = build(&kept).map_err(Error::polars(format!(
+        "{}: building the feedback frame",
+        table.path.display()
+    )))?;
     Ok(FeedbackRead {
         frame,
         rejects,
@@ -181,15 +189,30 @@ fn build(rows: &[Candidate]) -> PolarsResult<DataFrame> {
     DataFrame::new(
         rows.len(),
         vec![
-            Column::new("line".into(), rows.iter().map(|r| r.line as i64).collect::<Vec<_>>()),
+            Column::new(
+                "line".into(),
+                rows.iter().map(|r| r.line as i64).collect::<Vec<_>>(),
+            ),
             session_id.finish().into_column(),
-            Int32Chunked::from_vec("submitted".into(), rows.iter().map(|r| r.submitted).collect())
-                .into_date()
-                .into_column(),
-            col("soreness_hours", rows.iter().map(|r| r.soreness_hours).collect()),
-            col("pain_followup", rows.iter().map(|r| r.pain_followup).collect()),
+            Int32Chunked::from_vec(
+                "submitted".into(),
+                rows.iter().map(|r| r.submitted).collect(),
+            )
+            .into_date()
+            .into_column(),
+            col(
+                "soreness_hours",
+                rows.iter().map(|r| r.soreness_hours).collect(),
+            ),
+            col(
+                "pain_followup",
+                rows.iter().map(|r| r.pain_followup).collect(),
+            ),
             int("mobility", rows.iter().map(|r| r.mobility).collect()),
-            int("satisfaction", rows.iter().map(|r| r.satisfaction).collect()),
+            int(
+                "satisfaction",
+                rows.iter().map(|r| r.satisfaction).collect(),
+            ),
             comment.finish().into_column(),
         ],
     )

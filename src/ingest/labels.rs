@@ -90,7 +90,10 @@ mod tests {
     #[test]
     fn aliases_apply_after_normalisation() {
         let mut aliases = BTreeMap::new();
-        aliases.insert("Trigger Point Pressure".to_string(), "Ischemic compression".to_string());
+        aliases.insert(
+            "Trigger Point Pressure".to_string(),
+            "Ischemic compression".to_string(),
+        );
         let mut l = Labels::new(&aliases);
         let a = l.label("trigger-point  pressure").unwrap();
         let b = l.label("ISCHEMIC_COMPRESSION").unwrap();
@@ -103,7 +106,10 @@ mod tests {
     fn lists_drop_empty_parts_and_repeats() {
         let mut l = Labels::new(&BTreeMap::new());
         let i = l.list("Neck; ;neck;Upper back;").unwrap();
-        assert_eq!(l.list_names(i).collect::<Vec<_>>(), vec!["neck", "upper_back"]);
+        assert_eq!(
+            l.list_names(i).collect::<Vec<_>>(),
+            vec!["neck", "upper_back"]
+        );
         assert_eq!(l.list(" ; ;"), None);
     }
 }

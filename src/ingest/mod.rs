@@ -10,8 +10,7 @@ mod labels;
 mod sessions;
 pub mod values;
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
@@ -40,26 +39,37 @@ impl Default for Options {
 }
 
 /// One CSV input: where it came from (for messages and rejects.csv) and its bytes.
+///
+/// The whole file is held in memory: the csv crate reports a record that follows blank
+/// lines at the first blank line, and only the bytes themselves tell where it really starts.
 pub struct Source<'a> {
     pub path: PathBuf,
-    pub reader: Box<dyn Read + 'a>,
+    pub bytes: Cow<'a, [u8]>,
 }
 
 impl Source<'static> {
-    /// Opens a file; a missing or unreadable file is an input error naming it.
+    /// Reads a file; a missing or unreadable file is an input error naming it.
     pub fn open(path: &Path) -> Result<Source<'static>> {
-        let file = File::open(path).map_err(|source| Error::Read {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
         })?;
         Ok(Source {
             path: path.to_path_buf(),
-            reader: Box::new(file),
+            bytes: Cow::Owned(bytes),
         })
     }
 }
 
 impl<'a> Source<'a> {
+    /// An input held in memory (tests), named `path` in messages.
+    pub fn from_bytes(path: impl Into<PathBuf>, bytes: &'a [u8]) -> Source<'a> {
+        Source {
+            path: path.into(),
+            bytes: Cow::Borrowed(bytes),
+        }
+    }
+
     /// The file name as it appears in rejects.csv.
     pub fn file_name(&self) -> String {
         self.path
@@ -134,26 +144,33 @@ impl Ingested {
     /// Rejects of one file's rows counted by cause, most frequent first (ties by cause).
     pub fn reject_reasons(&self, file: &str) -> Vec<(String, u64)> {
         let mut counts = std::collections::BTreeMap::<&str, u64>::new();
-        for r in self.rejects.iter().filter(|r| r.file == file && !r.superseded) {
+        for r in self
+            .rejects
+            .iter()
+            .filter(|r| r.file == file && !r.superseded)
+        {
             *counts.entry(&r.kind).or_default() += 1;
         }
-        let mut out: Vec<(String, u64)> = counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+        let mut out: Vec<(String, u64)> = counts
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
     }
 }
 
 /// Reads and validates both files from disk.
-pub fn ingest(sessions: &Path, feedback: &Path, opts: &Options, progress: &ProgressBar) -> Result<Ingested> {
+pub fn ingest(
+    sessions: &Path,
+    feedback: &Path,
+    opts: &Options,
+    progress: &ProgressBar,
+) -> Result<Ingested> {
     // Open both first: a missing feedback file should not wait behind a long sessions read.
     let s = Source::open(sessions)?;
     let f = Source::open(feedback)?;
-    let total = [sessions, feedback]
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    progress.set_length(total);
+    progress.set_length((s.bytes.len() + f.bytes.len()) as u64);
     ingest_sources(s, f, opts, progress)
 }
 
@@ -164,9 +181,9 @@ pub fn ingest_sources(
     opts: &Options,
     progress: &ProgressBar,
 ) -> Result<Ingested> {
-    let s = sessions::read(sessions, opts, progress)?;
-    let done = progress.position();
-    let f = feedback::read(feedback, &s.index, opts, progress, done)?;
+    let s = sessions::read(&sessions, opts, progress)?;
+    let done = sessions.bytes.len() as u64;
+    let f = feedback::read(&feedback, &s.index, opts, progress, done)?;
     let mut rejects = s.rejects;
     rejects.extend(f.rejects);
     Ok(Ingested {
@@ -185,7 +202,9 @@ pub fn ingest_sources(
 struct Table<'a> {
     path: PathBuf,
     file: String,
-    reader: csv::Reader<Box<dyn Read + 'a>>,
+    /// The file's bytes after any byte order mark; csv positions are offsets into it.
+    data: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
     /// For each field position in the file: the index of the contract column it holds.
     by_position: Vec<Option<usize>>,
     /// For each contract column: whether the file has it.
@@ -197,56 +216,55 @@ struct Table<'a> {
     width: usize,
 }
 
-/// Skips a UTF-8 byte order mark, which the csv crate would otherwise glue to the first header.
-fn skip_bom<'a>(reader: Box<dyn Read + 'a>) -> std::io::Result<Box<dyn Read + 'a>> {
-    let mut buffered = BufReader::with_capacity(1 << 16, reader);
-    let head = buffered.fill_buf()?;
-    if head.starts_with(b"\xEF\xBB\xBF") {
-        buffered.consume(3);
-    }
-    Ok(Box::new(buffered))
-}
-
 impl<'a> Table<'a> {
     fn open(
-        source: Source<'a>,
+        source: &'a Source<'_>,
         specs: &[columns::ColumnSpec],
-        alias: impl Fn(&str) -> Option<&str>,
+        aliases: &[Option<String>],
         opts: &Options,
     ) -> Result<Table<'a>> {
         let file = source.file_name();
-        let path = source.path;
-        let read_err = |source| Error::Read {
-            path: path.clone(),
-            source,
-        };
-        let inner = skip_bom(source.reader).map_err(read_err)?;
+        let path = source.path.clone();
+        // A UTF-8 byte order mark would otherwise be glued to the first header.
+        let data = source
+            .bytes
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&source.bytes);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(opts.delimiter)
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
-            .from_reader(inner);
+            .from_reader(data);
         let mut header = csv::ByteRecord::new();
-        let has_header = reader.read_byte_record(&mut header).map_err(|e| Error::Csv {
-            path: path.clone(),
-            line: 1,
-            source: e,
-        })?;
+        let has_header = reader
+            .read_byte_record(&mut header)
+            .map_err(|e| Error::Csv {
+                path: path.clone(),
+                line: 1,
+                source: e,
+            })?;
         let names: Vec<String> = if has_header {
-            header.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect()
+            header
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                .collect()
         } else {
             Vec::new()
         };
         let header_line = header.position().map_or(1, |p| p.line());
-        let mapping = columns::resolve(&names, specs, alias).map_err(|e| match e {
+        let mapping = columns::resolve(&names, specs, aliases).map_err(|e| match e {
             columns::HeaderError::Missing(column) => Error::MissingColumn {
                 path: path.clone(),
                 column,
                 found: if names.is_empty() {
                     "(none: the file is empty)".to_string()
                 } else {
-                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
             },
             columns::HeaderError::Duplicate(column) => Error::DuplicateColumn {
@@ -258,6 +276,7 @@ impl<'a> Table<'a> {
         Ok(Table {
             path,
             file,
+            data,
             reader,
             width: names.len(),
             headers: names,
@@ -271,11 +290,14 @@ impl<'a> Table<'a> {
     /// Reads the next record that is not a blank line; `None` at the end of the file.
     fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>> {
         loop {
-            let more = self.reader.read_byte_record(record).map_err(|e| Error::Csv {
-                path: self.path.clone(),
-                line: e.position().map_or(0, |p| p.line()),
-                source: e,
-            })?;
+            let more = self
+                .reader
+                .read_byte_record(record)
+                .map_err(|e| Error::Csv {
+                    path: self.path.clone(),
+                    line: e.position().map_or(0, |p| p.line()),
+                    source: e,
+                })?;
             if !more {
                 return Ok(None);
             }
@@ -283,8 +305,22 @@ impl<'a> Table<'a> {
             if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Ok(Some(record.position().map_or(0, |p| p.line())));
+            return Ok(Some(self.start_line(record)));
         }
+    }
+
+    /// The physical line where `record` starts. The csv crate positions a record at the
+    /// first blank line before it (it skips them inside the read), so step over those.
+    fn start_line(&self, record: &csv::ByteRecord) -> u64 {
+        let Some(pos) = record.position() else {
+            return 0;
+        };
+        let skipped = self.data[pos.byte() as usize..]
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .filter(|&&b| b == b'\n')
+            .count();
+        pos.line() + skipped as u64
     }
 
     fn quality(&self) -> FileQuality {
@@ -357,7 +393,11 @@ fn walk_fields<'r>(
 ) -> Result<(), RowError> {
     if record.len() != table.width {
         return Err(RowError::row(
-            format!("wrong number of fields: expected {}, found {}", table.width, record.len()),
+            format!(
+                "wrong number of fields: expected {}, found {}",
+                table.width,
+                record.len()
+            ),
             "wrong number of fields",
         ));
     }
@@ -379,7 +419,12 @@ fn walk_fields<'r>(
             let text = text.trim();
             if text.is_empty() {
                 if specs[c].required {
-                    return Err(RowError::field(specs[c].name, "", "required field is empty", "empty"));
+                    return Err(RowError::field(
+                        specs[c].name,
+                        "",
+                        "required field is empty",
+                        "empty",
+                    ));
                 }
                 continue;
             }

@@ -79,7 +79,8 @@ impl Builder {
         self.therapist.append_value(row.therapist);
         self.date.push(row.date);
         self.technique.append_value(techniques.name(row.technique));
-        self.body_region.append_values_iter(regions.list_names(row.regions));
+        self.body_region
+            .append_values_iter(regions.list_names(row.regions));
         self.duration_min.push(row.duration_min);
         self.pain_before.push(row.pain_before);
         self.pain_after.push(row.pain_after);
@@ -96,7 +97,9 @@ impl Builder {
                 self.client_id.finish().into_column(),
                 self.client_name.finish().into_column(),
                 self.therapist.finish().into_column(),
-                Int32Chunked::from_vec("date".into(), self.date).into_date().into_column(),
+                Int32Chunked::from_vec("date".into(), self.date)
+                    .into_date()
+                    .into_column(),
                 self.technique.finish().into_column(),
                 self.body_region.finish().into_column(),
                 Column::new("duration_min".into(), self.duration_min),
@@ -108,9 +111,17 @@ impl Builder {
     }
 }
 
-pub(super) fn read(source: Source<'_>, opts: &Options, progress: &ProgressBar) -> Result<SessionsRead> {
-    let aliases = &opts.settings.columns.sessions;
-    let mut table = Table::open(source, SESSIONS, |c| aliases.alias(c), opts)?;
+pub(super) fn read(
+    source: &Source<'_>,
+    opts: &Options,
+    progress: &ProgressBar,
+) -> Result<SessionsRead> {
+    let config = &opts.settings.columns.sessions;
+    let aliases: Vec<Option<String>> = SESSIONS
+        .iter()
+        .map(|c| config.alias(c.name).map(str::to_string))
+        .collect();
+    let mut table = Table::open(source, SESSIONS, &aliases, opts)?;
     let mut quality = table.quality();
     let has_fee = table.present[10];
     let mut techniques = Labels::new(&opts.settings.techniques.aliases);
@@ -137,7 +148,12 @@ pub(super) fn read(source: Source<'_>, opts: &Options, progress: &ProgressBar) -
                 4 => row.date = epoch_days(opts.date_format.parse(text).map_err(bad)?),
                 5 => {
                     row.technique = techniques.label(text).ok_or_else(|| {
-                        RowError::field(name, text, "no technique left after normalisation", "empty")
+                        RowError::field(
+                            name,
+                            text,
+                            "no technique left after normalisation",
+                            "empty",
+                        )
                     })?
                 }
                 6 => {
@@ -175,9 +191,10 @@ pub(super) fn read(source: Source<'_>, opts: &Options, progress: &ProgressBar) -
         }
     }
     progress.set_position(table.reader.position().byte());
-    let frame = builder
-        .finish()
-        .map_err(Error::polars(format!("{}: building the sessions frame", table.path.display())))?;
+    let frame = builder.finish().map_err(Error::polars(format!(
+        "{}: building the sessions frame",
+        table.path.display()
+    )))?;
     Ok(SessionsRead {
         frame,
         rejects,

@@ -36,8 +36,7 @@ impl ValueError {
                 format!("out of range: must be at least {lo}")
             }
             ValueError::NotADate { format: None } => {
-                "not a date: expected YYYY-MM-DD (an optional time after it is ignored)"
-                    .to_string()
+                "not a date: expected YYYY-MM-DD (an optional time after it is ignored)".to_string()
             }
             ValueError::NotADate { format: Some(f) } => {
                 format!("not a date in the format `{f}`")
@@ -191,10 +190,19 @@ mod tests {
 
     #[test]
     fn numbers_in_plain_decimal_notation() {
-        for (s, v) in [("6", 6.0), ("6.5", 6.5), ("+6", 6.0), ("-0.5", -0.5), (".5", 0.5), ("7.", 7.0)] {
+        for (s, v) in [
+            ("6", 6.0),
+            ("6.5", 6.5),
+            ("+6", 6.0),
+            ("-0.5", -0.5),
+            (".5", 0.5),
+            ("7.", 7.0),
+        ] {
             assert_eq!(parse_number(s), Ok(v), "{s}");
         }
-        for s in ["", "1e3", "NaN", "inf", "1,000", "6,5", "1 000", "--1", "+", ".", "1.2.3", "0x10", "١"] {
+        for s in [
+            "", "1e3", "NaN", "inf", "1,000", "6,5", "1 000", "--1", "+", ".", "1.2.3", "0x10", "١",
+        ] {
             assert_eq!(parse_number(s), Err(ValueError::NotANumber), "{s}");
         }
     }
@@ -202,24 +210,51 @@ mod tests {
     #[test]
     fn ranges_and_integers() {
         assert_eq!(parse_number_in("10", 0.0, Some(10.0)), Ok(10.0));
-        assert!(matches!(parse_number_in("10.01", 0.0, Some(10.0)), Err(ValueError::OutOfRange { .. })));
-        assert!(matches!(parse_number_in("-0.5", 0.0, None), Err(ValueError::OutOfRange { .. })));
-        assert_eq!(parse_number_in("-0", 0.0, None).map(|v| v.to_string()), Ok("0".to_string()));
+        assert!(matches!(
+            parse_number_in("10.01", 0.0, Some(10.0)),
+            Err(ValueError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            parse_number_in("-0.5", 0.0, None),
+            Err(ValueError::OutOfRange { .. })
+        ));
+        assert_eq!(
+            parse_number_in("-0", 0.0, None).map(|v| v.to_string()),
+            Ok("0".to_string())
+        );
         assert_eq!(parse_integer_in("45", 1, 480), Ok(45));
         assert_eq!(parse_integer_in("45.0", 1, 480), Ok(45));
         assert_eq!(parse_integer_in("45.5", 1, 480), Err(ValueError::NotWhole));
-        assert!(matches!(parse_integer_in("0", 1, 480), Err(ValueError::OutOfRange { .. })));
-        assert!(matches!(parse_integer_in("481", 1, 480), Err(ValueError::OutOfRange { .. })));
+        assert!(matches!(
+            parse_integer_in("0", 1, 480),
+            Err(ValueError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            parse_integer_in("481", 1, 480),
+            Err(ValueError::OutOfRange { .. })
+        ));
     }
 
     #[test]
     fn iso_dates_with_optional_time() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
         let iso = DateFormat::Iso;
-        for s in ["2026-03-05", "2026-03-05T10:30", "2026-03-05 10:30:00", "2026-03-05T"] {
+        for s in [
+            "2026-03-05",
+            "2026-03-05T10:30",
+            "2026-03-05 10:30:00",
+            "2026-03-05T",
+        ] {
             assert_eq!(iso.parse(s), Ok(d), "{s}");
         }
-        for s in ["2026-3-5", "2026-02-30", "05/03/2026", "2026-03-05x", "20260305", "2026-03-0"] {
+        for s in [
+            "2026-3-5",
+            "2026-02-30",
+            "05/03/2026",
+            "2026-03-05x",
+            "20260305",
+            "2026-03-0",
+        ] {
             assert!(iso.parse(s).is_err(), "{s}");
         }
     }
@@ -237,18 +272,30 @@ mod tests {
     #[test]
     fn epoch_days_match_polars() {
         assert_eq!(epoch_days(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()), 0);
-        assert_eq!(epoch_days(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()), 20517);
+        assert_eq!(
+            epoch_days(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()),
+            20517
+        );
     }
 
     #[test]
     fn labels_and_headers() {
-        assert_eq!(normalise_label("  Ischemic  Compression "), "ischemic_compression");
+        assert_eq!(
+            normalise_label("  Ischemic  Compression "),
+            "ischemic_compression"
+        );
         assert_eq!(normalise_label("Dry-Needling"), "dry_needling");
-        assert_eq!(normalise_label("spray _ and - stretch"), "spray_and_stretch");
+        assert_eq!(
+            normalise_label("spray _ and - stretch"),
+            "spray_and_stretch"
+        );
         assert_eq!(normalise_label("ÉPAULE"), "épaule");
         assert_eq!(normalise_header(" Session ID "), "session_id");
         assert_eq!(normalise_header("Pain-Before"), "pain_before");
-        assert_eq!(display_label("ischemic_compression"), "Ischemic compression");
+        assert_eq!(
+            display_label("ischemic_compression"),
+            "Ischemic compression"
+        );
         assert_eq!(display_label("épaule"), "Épaule");
     }
 }

@@ -21,8 +21,14 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Creates the temporary file (and the target's directory when missing).
     pub fn create(path: &Path) -> Result<AtomicFile> {
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let file = fs::create_dir_all(dir)
             .and_then(|()| File::create(&tmp))
@@ -38,7 +44,9 @@ impl AtomicFile {
     }
 
     pub fn writer(&mut self) -> &mut dyn Write {
-        self.writer.as_mut().expect("an uncommitted file has a writer")
+        self.writer
+            .as_mut()
+            .expect("an uncommitted file has a writer")
     }
 
     /// Flushes, syncs and renames the file into place.
@@ -73,7 +81,10 @@ impl Drop for AtomicFile {
 }
 
 /// Writes `path` through `fill`, atomically.
-pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let mut file = AtomicFile::create(path)?;
     fill(file.writer()).map_err(|e| file.error(e))?;
     file.commit()

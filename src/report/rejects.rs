@@ -54,7 +54,11 @@ mod tests {
     #[test]
     fn quoted_and_defused() {
         let mut buf = Vec::new();
-        write_rejects(&mut buf, &[reject("-5"), reject("=HYPERLINK(\"x\")"), reject("a,b")]).unwrap();
+        write_rejects(
+            &mut buf,
+            &[reject("-5"), reject("=HYPERLINK(\"x\")"), reject("a,b")],
+        )
+        .unwrap();
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(
             text,
