@@ -536,7 +536,7 @@ pub fn generate(
                 }));
             }
             written += 1;
-            if written % 8192 == 0 {
+            if written.is_multiple_of(8192) {
                 tick(written);
             }
         }

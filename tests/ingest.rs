@@ -339,9 +339,6 @@ fn session_line(id: &str, g: &GoodSession, broken: Option<u8>) -> String {
         + "\n"
 }
 
-/// (session index, days after the session, soreness)
-type FeedbackPlan = Vec<(usize, i32, u16)>;
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::cli::{Config, Verbosity};
 use crate::error::{Result, EXIT_STRICT};
-use crate::ingest::{self, FileQuality, Ingested};
+use crate::ingest::{self, FileQuality, Ingested, Input};
 use crate::report;
 
 /// How many reject causes the summary lists per file.
@@ -18,8 +18,14 @@ pub fn run(cfg: &Config) -> Result<i32> {
     bar.finish_and_clear();
     let rejects_path = cfg.out_path("rejects.csv");
     report::rejects::write(&rejects_path, &ingested.rejects)?;
+    if cfg.verbosity >= Verbosity::Verbose {
+        match &cfg.config_path {
+            Some(p) => println!("config: {}", p.display()),
+            None => println!("config: none (contract defaults)"),
+        }
+    }
     if cfg.verbosity > Verbosity::Quiet {
-        print!("{}", summary(&ingested, &rejects_path));
+        print!("{}", summary(&ingested, &rejects_path, cfg.verbosity));
     }
     let rejected = ingested.quality.sessions.rejected + ingested.quality.feedback.rejected;
     Ok(if cfg.strict && rejected > 0 {
@@ -30,10 +36,26 @@ pub fn run(cfg: &Config) -> Result<i32> {
 }
 
 /// The account of both files, as printed by `validate`.
-pub fn summary(ingested: &Ingested, rejects_path: &Path) -> String {
+pub fn summary(ingested: &Ingested, rejects_path: &Path, verbosity: Verbosity) -> String {
     let mut out = String::new();
-    for q in [&ingested.quality.sessions, &ingested.quality.feedback] {
-        file_summary(&mut out, q, &ingested.reject_reasons(&q.file));
+    // Only feedback rows can be superseded.
+    for (q, input) in [
+        (&ingested.quality.sessions, Input::Sessions),
+        (&ingested.quality.feedback, Input::Feedback),
+    ] {
+        file_summary(
+            &mut out,
+            q,
+            &ingested.reject_reasons(input),
+            input == Input::Feedback,
+        );
+        if verbosity >= Verbosity::Verbose && !q.absent_columns.is_empty() {
+            let _ = writeln!(
+                out,
+                "  optional columns not in the file: {}",
+                q.absent_columns.join(", ")
+            );
+        }
     }
     let _ = writeln!(
         out,
@@ -44,13 +66,13 @@ pub fn summary(ingested: &Ingested, rejects_path: &Path) -> String {
     out
 }
 
-fn file_summary(out: &mut String, q: &FileQuality, reasons: &[(String, u64)]) {
+fn file_summary(out: &mut String, q: &FileQuality, reasons: &[(String, u64)], superseded: bool) {
     let _ = write!(
         out,
         "{}: {} rows read, {} accepted, {} rejected",
         q.file, q.rows, q.accepted, q.rejected
     );
-    if q.superseded > 0 || q.file.contains("feedback") {
+    if superseded {
         let _ = write!(out, ", {} superseded", q.superseded);
     }
     out.push('\n');

@@ -9,7 +9,9 @@ use polars::prelude::*;
 use super::columns::FEEDBACK;
 use super::sessions::SessionIndex;
 use super::values::{epoch_days, parse_integer_in, parse_number_in};
-use super::{walk_fields, FileQuality, Options, Reject, RowError, Source, Table, PROGRESS_EVERY};
+use super::{
+    walk_fields, FileQuality, Input, Options, Reject, RowError, Source, Table, PROGRESS_EVERY,
+};
 use crate::error::{Error, Result};
 
 pub(super) struct FeedbackRead {
@@ -68,7 +70,7 @@ pub(super) fn read(
 
     while let Some(line) = table.next_record(&mut record)? {
         quality.rows += 1;
-        if quality.rows % PROGRESS_EVERY == 0 {
+        if quality.rows.is_multiple_of(PROGRESS_EVERY) {
             progress.set_position(progress_base + record.position().map_or(0, |p| p.byte()));
         }
         let mut row = Row::default();
@@ -119,7 +121,7 @@ pub(super) fn read(
                 comment: row.comment.map(Into::into),
             }),
             Err(e) => {
-                rejects.push(e.into_reject(&table.file, line));
+                rejects.push(e.into_reject(Input::Feedback, &table.file, line));
                 quality.rejected += 1;
             }
         }
@@ -147,6 +149,7 @@ pub(super) fn read(
         if !keep[i] {
             let by = candidates[winner[&*c.session_id]].line;
             rejects.push(Reject {
+                input: Input::Feedback,
                 file: table.file.clone(),
                 line: c.line,
                 column: String::new(),

@@ -79,9 +79,17 @@ impl<'a> Source<'a> {
     }
 }
 
+/// Which of the two exports a row came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Sessions,
+    Feedback,
+}
+
 /// A row that broke a rule, or a superseded feedback row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reject {
+    pub input: Input,
     /// The input's file name.
     pub file: String,
     /// The 1-based physical line where the record starts (the header is line 1).
@@ -142,12 +150,12 @@ pub struct Ingested {
 
 impl Ingested {
     /// Rejects of one file's rows counted by cause, most frequent first (ties by cause).
-    pub fn reject_reasons(&self, file: &str) -> Vec<(String, u64)> {
+    pub fn reject_reasons(&self, input: Input) -> Vec<(String, u64)> {
         let mut counts = std::collections::BTreeMap::<&str, u64>::new();
         for r in self
             .rejects
             .iter()
-            .filter(|r| r.file == file && !r.superseded)
+            .filter(|r| r.input == input && !r.superseded)
         {
             *counts.entry(&r.kind).or_default() += 1;
         }
@@ -369,8 +377,9 @@ impl RowError {
         }
     }
 
-    fn into_reject(self, file: &str, line: u64) -> Reject {
+    fn into_reject(self, input: Input, file: &str, line: u64) -> Reject {
         Reject {
+            input,
             file: file.to_string(),
             line,
             column: self.column,

@@ -8,7 +8,9 @@ use polars::prelude::*;
 use super::columns::SESSIONS;
 use super::labels::Labels;
 use super::values::{epoch_days, parse_integer_in, parse_number_in};
-use super::{walk_fields, FileQuality, Options, Reject, RowError, Source, Table, PROGRESS_EVERY};
+use super::{
+    walk_fields, FileQuality, Input, Options, Reject, RowError, Source, Table, PROGRESS_EVERY,
+};
 use crate::error::{Error, Result};
 
 /// Accepted sessions by id: (date as epoch days, line), for duplicate and feedback checks.
@@ -133,7 +135,7 @@ pub(super) fn read(
 
     while let Some(line) = table.next_record(&mut record)? {
         quality.rows += 1;
-        if quality.rows % PROGRESS_EVERY == 0 {
+        if quality.rows.is_multiple_of(PROGRESS_EVERY) {
             progress.set_position(record.position().map_or(0, |p| p.byte()));
         }
         let mut row = Row::default();
@@ -185,7 +187,7 @@ pub(super) fn read(
                 quality.accepted += 1;
             }
             Err(e) => {
-                rejects.push(e.into_reject(&table.file, line));
+                rejects.push(e.into_reject(Input::Sessions, &table.file, line));
                 quality.rejected += 1;
             }
         }

@@ -41,6 +41,7 @@ mod tests {
 
     fn reject(value: &str) -> Reject {
         Reject {
+            input: crate::ingest::Input::Sessions,
             file: "sessions.csv".into(),
             line: 7,
             column: "fee".into(),
