@@ -1,13 +1,16 @@
 //! feedback.csv: one row per client feedback response; at most one counts per session.
-
-use std::collections::HashMap;
+//!
+//! Two phases: [`parse`] checks every field rule and needs nothing from the sessions file,
+//! so it runs beside the sessions read; [`resolve`] then checks each row against its session
+//! and picks the response that counts.
 
 use chrono::NaiveDate;
 use indicatif::ProgressBar;
 use polars::prelude::*;
 
 use super::columns::FEEDBACK;
-use super::sessions::SessionIndex;
+use super::index::Arena;
+use super::sessions::{Accepted, SessionIndex};
 use super::values::{epoch_days, parse_integer_in, parse_number_in};
 use super::{
     walk_fields, FileQuality, Input, Options, Reject, RowError, Source, Table, PROGRESS_EVERY,
@@ -20,16 +23,29 @@ pub(super) struct FeedbackRead {
     pub quality: FileQuality,
 }
 
-/// A row that passed every rule; it still has to win against the session's other rows.
-struct Candidate {
+/// A row whose fields passed every rule.
+struct Parsed {
     line: u64,
-    session_id: Box<str>,
+    /// Index into the arena of session ids.
+    session_id: u32,
+    /// Index into the arena of `submitted` texts, as written (for a reject's value).
+    submitted_text: u32,
     submitted: i32,
     soreness_hours: Option<f64>,
     pain_followup: Option<f64>,
     mobility: Option<i64>,
     satisfaction: Option<i64>,
     comment: Option<Box<str>>,
+}
+
+/// What [`parse`] hands to [`resolve`].
+pub(super) struct ParsedFile {
+    path: std::path::PathBuf,
+    file: String,
+    quality: FileQuality,
+    rejects: Vec<Reject>,
+    rows: Vec<Parsed>,
+    texts: Arena,
 }
 
 #[derive(Default)]
@@ -50,28 +66,33 @@ fn date_text(days: i32) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn read(
+/// Phase one: every field rule.
+pub(super) fn parse(
     source: &Source<'_>,
-    sessions: &SessionIndex,
     opts: &Options,
     progress: &ProgressBar,
-    progress_base: u64,
-) -> Result<FeedbackRead> {
+) -> Result<ParsedFile> {
     let config = &opts.settings.columns.feedback;
     let aliases: Vec<Option<String>> = FEEDBACK
         .iter()
         .map(|c| config.alias(c.name).map(str::to_string))
         .collect();
-    let mut table = Table::open(source, FEEDBACK, &aliases, opts)?;
+    let table = Table::open(source, FEEDBACK, &aliases, opts)?;
+    let mut records = table.records(table.body_start);
     let mut quality = table.quality();
     let mut rejects = Vec::new();
-    let mut candidates: Vec<Candidate> = Vec::new();
+    let estimate = source.bytes.len() / 30 + 16;
+    let mut rows: Vec<Parsed> = Vec::with_capacity(estimate);
+    let mut texts = Arena::with_capacity(estimate * 2, estimate * 24);
     let mut record = csv::ByteRecord::new();
+    let mut reported = 0u64;
 
-    while let Some(line) = table.next_record(&mut record)? {
+    while let Some(at) = records.next(&table, &mut record)? {
+        let line = at.line;
         quality.rows += 1;
         if quality.rows.is_multiple_of(PROGRESS_EVERY) {
-            progress.set_position(progress_base + record.position().map_or(0, |p| p.byte()));
+            progress.inc(at.byte as u64 - reported);
+            reported = at.byte as u64;
         }
         let mut row = Row::default();
         let parsed = walk_fields(&table, FEEDBACK, &record, |c, text| {
@@ -93,26 +114,12 @@ pub(super) fn read(
                 _ => unreachable!("feedback has {} columns", FEEDBACK.len()),
             }
             Ok(())
-        })
-        .and_then(|()| match sessions.get(row.session_id) {
-            None => Err(RowError::field(
-                "session_id",
-                row.session_id,
-                "unknown session_id: no accepted session has it",
-                "unknown session",
-            )),
-            Some(&(date, _)) if row.submitted < date => Err(RowError::field(
-                "submitted",
-                row.submitted_text,
-                format!("submitted before the session's date ({})", date_text(date)),
-                "before the session",
-            )),
-            Some(_) => Ok(()),
         });
         match parsed {
-            Ok(()) => candidates.push(Candidate {
+            Ok(()) => rows.push(Parsed {
                 line,
-                session_id: row.session_id.into(),
+                session_id: texts.push(row.session_id),
+                submitted_text: texts.push(row.submitted_text),
                 submitted: row.submitted,
                 soreness_hours: row.soreness_hours,
                 pain_followup: row.pain_followup,
@@ -126,35 +133,101 @@ pub(super) fn read(
             }
         }
     }
-    progress.set_position(progress_base + table.reader.position().byte());
+    progress.inc(records.offset() as u64 - reported);
+    Ok(ParsedFile {
+        path: table.path.clone(),
+        file: table.file.clone(),
+        quality,
+        rejects,
+        rows,
+        texts,
+    })
+}
 
-    // The latest `submitted` wins; on a tie the later line, i.e. the later candidate.
-    let mut winner: HashMap<&str, usize> = HashMap::with_capacity(candidates.len());
-    for (i, c) in candidates.iter().enumerate() {
-        winner
-            .entry(&c.session_id)
-            .and_modify(|w| {
-                if c.submitted >= candidates[*w].submitted {
-                    *w = i;
-                }
+/// Phase two: the session must be accepted and not after the response; then, per session,
+/// the latest `submitted` wins (a tie: the later line) and the others are superseded.
+pub(super) fn resolve(parsed: ParsedFile, sessions: &SessionIndex) -> Result<FeedbackRead> {
+    let ParsedFile {
+        path,
+        file,
+        mut quality,
+        mut rejects,
+        rows,
+        texts,
+    } = parsed;
+    // The lookups are random reads over a large index: share them out over the cores.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let per = rows.len().div_ceil(threads).max(1);
+    let found: Vec<Option<(u32, Accepted)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(per)
+            .map(|part| {
+                scope.spawn(|| {
+                    part.iter()
+                        .map(|r| sessions.get(texts.get(r.session_id)))
+                        .collect::<Vec<_>>()
+                })
             })
-            .or_insert(i);
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    // (row in `rows`, session row) of the rows that passed every rule.
+    let mut candidates: Vec<(usize, u32)> = Vec::with_capacity(rows.len());
+    for (i, (r, session)) in rows.iter().zip(found).enumerate() {
+        let err = match session {
+            None => RowError::field(
+                "session_id",
+                texts.get(r.session_id),
+                "unknown session_id: no accepted session has it",
+                "unknown session",
+            ),
+            Some((_, s)) if r.submitted < s.date => RowError::field(
+                "submitted",
+                texts.get(r.submitted_text),
+                format!(
+                    "submitted before the session's date ({})",
+                    date_text(s.date)
+                ),
+                "before the session",
+            ),
+            Some((row, _)) => {
+                candidates.push((i, row));
+                continue;
+            }
+        };
+        rejects.push(err.into_reject(Input::Feedback, &file, r.line));
+        quality.rejected += 1;
     }
-    let mut keep = vec![false; candidates.len()];
-    for c in candidates.iter() {
-        let w = winner[&*c.session_id];
-        keep[w] = true;
+
+    const NONE: usize = usize::MAX;
+    let mut winner = vec![NONE; sessions.len()];
+    for (c, &(i, session)) in candidates.iter().enumerate() {
+        let w = &mut winner[session as usize];
+        if *w == NONE || rows[i].submitted >= rows[candidates[*w].0].submitted {
+            *w = c;
+        }
     }
-    for (i, c) in candidates.iter().enumerate() {
-        if !keep[i] {
-            let by = candidates[winner[&*c.session_id]].line;
+    let mut kept = Vec::with_capacity(candidates.len());
+    for (c, &(i, session)) in candidates.iter().enumerate() {
+        let w = winner[session as usize];
+        if w == c {
+            kept.push((i, session));
+        } else {
             rejects.push(Reject {
                 input: Input::Feedback,
-                file: table.file.clone(),
-                line: c.line,
+                file: file.clone(),
+                line: rows[i].line,
                 column: String::new(),
                 value: String::new(),
-                reason: format!("superseded by line {by}"),
+                reason: format!("superseded by line {}", rows[candidates[w].0].line),
                 kind: "superseded".to_string(),
                 superseded: true,
             });
@@ -162,16 +235,10 @@ pub(super) fn read(
         }
     }
     rejects.sort_by_key(|r| r.line);
-    drop(winner);
-    let kept: Vec<Candidate> = candidates
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(c, k)| k.then_some(c))
-        .collect();
     quality.accepted = kept.len() as u64;
-    let frame = build(&kept).map_err(Error::polars(format!(
+    let frame = build(&rows, &kept, &texts).map_err(Error::polars(format!(
         "{}: building the feedback frame",
-        table.path.display()
+        path.display()
     )))?;
     Ok(FeedbackRead {
         frame,
@@ -180,15 +247,21 @@ pub(super) fn read(
     })
 }
 
-fn build(rows: &[Candidate]) -> PolarsResult<DataFrame> {
+/// The frame of the kept rows.
+fn build(rows: &[Parsed], kept: &[(usize, u32)], texts: &Arena) -> PolarsResult<DataFrame> {
+    let rows: Vec<&Parsed> = kept.iter().map(|&(i, _)| &rows[i]).collect();
     let mut session_id = StringChunkedBuilder::new("session_id".into(), rows.len());
     let mut comment = StringChunkedBuilder::new("comment".into(), rows.len());
-    for r in rows {
-        session_id.append_value(&*r.session_id);
+    for r in &rows {
+        session_id.append_value(texts.get(r.session_id));
         comment.append_option(r.comment.as_deref());
     }
-    let col = |name: &str, v: Vec<Option<f64>>| Column::new(name.into(), v);
-    let int = |name: &str, v: Vec<Option<i64>>| Column::new(name.into(), v);
+    let float = |name: &str, f: fn(&Parsed) -> Option<f64>| {
+        Column::new(name.into(), rows.iter().map(|r| f(r)).collect::<Vec<_>>())
+    };
+    let int = |name: &str, f: fn(&Parsed) -> Option<i64>| {
+        Column::new(name.into(), rows.iter().map(|r| f(r)).collect::<Vec<_>>())
+    };
     DataFrame::new(
         rows.len(),
         vec![
@@ -203,19 +276,10 @@ fn build(rows: &[Candidate]) -> PolarsResult<DataFrame> {
             )
             .into_date()
             .into_column(),
-            col(
-                "soreness_hours",
-                rows.iter().map(|r| r.soreness_hours).collect(),
-            ),
-            col(
-                "pain_followup",
-                rows.iter().map(|r| r.pain_followup).collect(),
-            ),
-            int("mobility", rows.iter().map(|r| r.mobility).collect()),
-            int(
-                "satisfaction",
-                rows.iter().map(|r| r.satisfaction).collect(),
-            ),
+            float("soreness_hours", |r| r.soreness_hours),
+            float("pain_followup", |r| r.pain_followup),
+            int("mobility", |r| r.mobility),
+            int("satisfaction", |r| r.satisfaction),
             comment.finish().into_column(),
         ],
     )

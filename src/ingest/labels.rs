@@ -1,7 +1,10 @@
 //! Label normalisation with the config's aliases, cached: an export repeats a handful of
 //! technique and region spellings over millions of rows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+/// foldhash: these caches are probed twice per row.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use super::values::normalise_label;
 
@@ -24,10 +27,10 @@ impl Labels {
                 .iter()
                 .map(|(k, v)| (normalise_label(k), normalise_label(v)))
                 .collect(),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             names: Vec::new(),
-            ids: HashMap::new(),
-            list_cache: HashMap::new(),
+            ids: HashMap::default(),
+            list_cache: HashMap::default(),
             lists: Vec::new(),
         }
     }

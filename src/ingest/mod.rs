@@ -6,6 +6,7 @@
 
 pub mod columns;
 mod feedback;
+mod index;
 mod labels;
 mod sessions;
 pub mod values;
@@ -189,9 +190,18 @@ pub fn ingest_sources(
     opts: &Options,
     progress: &ProgressBar,
 ) -> Result<Ingested> {
-    let s = sessions::read(&sessions, opts, progress)?;
-    let done = sessions.bytes.len() as u64;
-    let f = feedback::read(&feedback, &s.index, opts, progress, done)?;
+    // The feedback file's own rules need nothing from the sessions file: check them on a
+    // second core while the sessions are read.
+    let (s, parsed) = std::thread::scope(|scope| {
+        let parsing = scope.spawn(|| feedback::parse(&feedback, opts, progress));
+        let s = sessions::read(&sessions, opts, progress);
+        let parsed = parsing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (s, parsed)
+    });
+    let s = s?;
+    let f = feedback::resolve(parsed?, &s.index)?;
     let mut rejects = s.rejects;
     rejects.extend(f.rejects);
     Ok(Ingested {
@@ -206,13 +216,15 @@ pub fn ingest_sources(
     })
 }
 
-/// A CSV reader positioned after the header, with the header's column mapping.
+/// A CSV file's bytes and its header's column mapping.
 struct Table<'a> {
     path: PathBuf,
     file: String,
     /// The file's bytes after any byte order mark; csv positions are offsets into it.
     data: &'a [u8],
-    reader: csv::Reader<&'a [u8]>,
+    delimiter: u8,
+    /// Where the first record after the header may start.
+    body_start: usize,
     /// For each field position in the file: the index of the contract column it holds.
     by_position: Vec<Option<usize>>,
     /// For each contract column: whether the file has it.
@@ -222,6 +234,15 @@ struct Table<'a> {
     /// The header as written (trimmed), to name extra columns.
     headers: Vec<String>,
     width: usize,
+}
+
+fn csv_reader(data: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(data)
 }
 
 impl<'a> Table<'a> {
@@ -238,12 +259,7 @@ impl<'a> Table<'a> {
             .bytes
             .strip_prefix(b"\xEF\xBB\xBF")
             .unwrap_or(&source.bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(opts.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(data);
+        let mut reader = csv_reader(data, opts.delimiter);
         let mut header = csv::ByteRecord::new();
         let has_header = reader
             .read_byte_record(&mut header)
@@ -285,7 +301,8 @@ impl<'a> Table<'a> {
             path,
             file,
             data,
-            reader,
+            delimiter: opts.delimiter,
+            body_start: reader.position().byte() as usize,
             width: names.len(),
             headers: names,
             by_position: mapping.by_position,
@@ -295,40 +312,15 @@ impl<'a> Table<'a> {
         })
     }
 
-    /// Reads the next record that is not a blank line; `None` at the end of the file.
-    fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>> {
-        loop {
-            let more = self
-                .reader
-                .read_byte_record(record)
-                .map_err(|e| Error::Csv {
-                    path: self.path.clone(),
-                    line: e.position().map_or(0, |p| p.line()),
-                    source: e,
-                })?;
-            if !more {
-                return Ok(None);
-            }
-            // A line of only spaces is blank too, unless it holds delimiters.
-            if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            return Ok(Some(self.start_line(record)));
+    /// The records from byte `start` (which must be where a record may start) onwards.
+    fn records(&self, start: usize) -> Records<'a> {
+        let data = self.data;
+        Records {
+            data,
+            start,
+            line_base: 1 + data[..start].iter().filter(|&&b| b == b'\n').count() as u64,
+            reader: csv_reader(&data[start..], self.delimiter),
         }
-    }
-
-    /// The physical line where `record` starts. The csv crate positions a record at the
-    /// first blank line before it (it skips them inside the read), so step over those.
-    fn start_line(&self, record: &csv::ByteRecord) -> u64 {
-        let Some(pos) = record.position() else {
-            return 0;
-        };
-        let skipped = self.data[pos.byte() as usize..]
-            .iter()
-            .take_while(|&&b| b == b'\n' || b == b'\r')
-            .filter(|&&b| b == b'\n')
-            .count();
-        pos.line() + skipped as u64
     }
 
     fn quality(&self) -> FileQuality {
@@ -338,6 +330,70 @@ impl<'a> Table<'a> {
             absent_columns: self.absent_columns.clone(),
             ..FileQuality::default()
         }
+    }
+
+    fn csv_error(&self, e: csv::Error, line_base: u64) -> Error {
+        Error::Csv {
+            path: self.path.clone(),
+            line: e.position().map_or(0, |p| line_base + p.line() - 1),
+            source: e,
+        }
+    }
+}
+
+/// Where a record is: its physical start line, and the byte where the csv reader put it
+/// (blank lines before it included), an offset into the whole file.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    line: u64,
+    byte: usize,
+}
+
+/// A csv reader over a table's bytes from some record boundary on.
+struct Records<'a> {
+    data: &'a [u8],
+    start: usize,
+    /// The physical line of byte `start`.
+    line_base: u64,
+    reader: csv::Reader<&'a [u8]>,
+}
+
+impl<'a> Records<'a> {
+    /// Reads the next record that is not a blank line; `None` at the end of the file.
+    fn next(&mut self, table: &Table<'_>, record: &mut csv::ByteRecord) -> Result<Option<At>> {
+        loop {
+            let more = self
+                .reader
+                .read_byte_record(record)
+                .map_err(|e| table.csv_error(e, self.line_base))?;
+            if !more {
+                return Ok(None);
+            }
+            // A line of only spaces is blank too, unless it holds delimiters.
+            if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let Some(pos) = record.position() else {
+                continue;
+            };
+            let byte = self.start + pos.byte() as usize;
+            // The csv crate positions a record at the first blank line before it (it skips
+            // them inside the read): step over those to the line where it starts.
+            let skipped = self.data[byte..]
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .filter(|&&b| b == b'\n')
+                .count();
+            return Ok(Some(At {
+                line: self.line_base + pos.line() - 1 + skipped as u64,
+                byte,
+            }));
+        }
+    }
+
+    /// How far the reader has read, as an offset into the whole file.
+    fn offset(&self) -> usize {
+        self.start + self.reader.position().byte() as usize
     }
 }
 
@@ -410,19 +466,23 @@ fn walk_fields<'r>(
             "wrong number of fields",
         ));
     }
+    // One UTF-8 check for the whole record; a field is then valid when its bounds fall on
+    // character boundaries (a character split across two fields is caught there).
+    let whole = std::str::from_utf8(record.as_slice()).ok();
     for (pos, raw) in record.iter().enumerate() {
         let column = table.by_position[pos];
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t,
-            Err(_) => {
-                let name = column.map_or(table.headers[pos].as_str(), |c| specs[c].name);
-                return Err(RowError::field(
-                    name,
-                    &String::from_utf8_lossy(raw),
-                    "invalid UTF-8",
-                    "invalid UTF-8",
-                ));
-            }
+        let checked = match (whole, record.range(pos)) {
+            (Some(w), Some(r)) => w.get(r).ok_or(()),
+            _ => std::str::from_utf8(raw).map_err(|_| ()),
+        };
+        let Ok(text) = checked else {
+            let name = column.map_or(table.headers[pos].as_str(), |c| specs[c].name);
+            return Err(RowError::field(
+                name,
+                &String::from_utf8_lossy(raw),
+                "invalid UTF-8",
+                "invalid UTF-8",
+            ));
         };
         if let Some(c) = column {
             let text = text.trim();
