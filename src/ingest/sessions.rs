@@ -204,7 +204,7 @@ fn cut_points(data: &[u8], start: usize, n: usize) -> Vec<usize> {
         }
         quotes += data[pos..target].iter().filter(|&&b| b == b'"').count();
         pos = target;
-        while pos < data.len() && !(data[pos - 1] == b'\n' && quotes % 2 == 0) {
+        while pos < data.len() && !(data[pos - 1] == b'\n' && quotes.is_multiple_of(2)) {
             quotes += usize::from(data[pos] == b'"');
             pos += 1;
         }
