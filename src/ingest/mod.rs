@@ -176,9 +176,18 @@ pub fn ingest(
     opts: &Options,
     progress: &ProgressBar,
 ) -> Result<Ingested> {
-    // Open both first: a missing feedback file should not wait behind a long sessions read.
-    let s = Source::open(sessions)?;
-    let f = Source::open(feedback)?;
+    // Read both first, side by side: a missing feedback file should not wait behind a long
+    // sessions read.
+    let (s, f) = std::thread::scope(|scope| {
+        let f = scope.spawn(|| Source::open(feedback));
+        let s = Source::open(sessions);
+        (
+            s,
+            f.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
+    });
+    let (s, f) = (s?, f?);
     progress.set_length((s.bytes.len() + f.bytes.len()) as u64);
     ingest_sources(s, f, opts, progress)
 }
@@ -485,7 +494,7 @@ fn walk_fields<'r>(
             ));
         };
         if let Some(c) = column {
-            let text = text.trim();
+            let text = values::trim(text);
             if text.is_empty() {
                 if specs[c].required {
                     return Err(RowError::field(
