@@ -68,9 +68,13 @@ pub struct FeedbackColumns {
     pub comment: Option<String>,
 }
 
-impl SessionColumns {
-    /// The alias for a canonical sessions column, if the config gives one.
-    pub fn alias(&self, column: &str) -> Option<&str> {
+/// A file's header aliases: canonical column → the header the export uses.
+pub trait ColumnAliases {
+    fn alias(&self, column: &str) -> Option<&str>;
+}
+
+impl ColumnAliases for SessionColumns {
+    fn alias(&self, column: &str) -> Option<&str> {
         let v = match column {
             "session_id" => &self.session_id,
             "client_id" => &self.client_id,
@@ -89,9 +93,8 @@ impl SessionColumns {
     }
 }
 
-impl FeedbackColumns {
-    /// The alias for a canonical feedback column, if the config gives one.
-    pub fn alias(&self, column: &str) -> Option<&str> {
+impl ColumnAliases for FeedbackColumns {
+    fn alias(&self, column: &str) -> Option<&str> {
         let v = match column {
             "session_id" => &self.session_id,
             "submitted" => &self.submitted,

@@ -72,12 +72,7 @@ pub(super) fn parse(
     opts: &Options,
     progress: &ProgressBar,
 ) -> Result<ParsedFile> {
-    let config = &opts.settings.columns.feedback;
-    let aliases: Vec<Option<String>> = FEEDBACK
-        .iter()
-        .map(|c| config.alias(c.name).map(str::to_string))
-        .collect();
-    let table = Table::open(source, FEEDBACK, &aliases, opts)?;
+    let table = Table::open(source, FEEDBACK, &opts.settings.columns.feedback, opts)?;
     let mut records = table.records(table.body_start);
     let mut quality = table.quality();
     let mut rejects = Vec::new();

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use indicatif::ProgressBar;
 use polars::prelude::DataFrame;
 
-use crate::config::Settings;
+use crate::config::{ColumnAliases, Settings};
 use crate::error::{Error, Result};
 use values::DateFormat;
 
@@ -258,7 +258,7 @@ impl<'a> Table<'a> {
     fn open(
         source: &'a Source<'_>,
         specs: &[columns::ColumnSpec],
-        aliases: &[Option<String>],
+        aliases: &dyn ColumnAliases,
         opts: &Options,
     ) -> Result<Table<'a>> {
         let file = source.file_name();
@@ -286,7 +286,11 @@ impl<'a> Table<'a> {
             Vec::new()
         };
         let header_line = header.position().map_or(1, |p| p.line());
-        let mapping = columns::resolve(&names, specs, aliases).map_err(|e| match e {
+        let aliases: Vec<Option<String>> = specs
+            .iter()
+            .map(|c| aliases.alias(c.name).map(str::to_string))
+            .collect();
+        let mapping = columns::resolve(&names, specs, &aliases).map_err(|e| match e {
             columns::HeaderError::Missing(column) => Error::MissingColumn {
                 path: path.clone(),
                 column,

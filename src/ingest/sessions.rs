@@ -385,12 +385,7 @@ fn read_in(
     progress: &ProgressBar,
     ranges: usize,
 ) -> Result<SessionsRead> {
-    let config = &opts.settings.columns.sessions;
-    let aliases: Vec<Option<String>> = SESSIONS
-        .iter()
-        .map(|c| config.alias(c.name).map(str::to_string))
-        .collect();
-    let table = Table::open(source, SESSIONS, &aliases, opts)?;
+    let table = Table::open(source, SESSIONS, &opts.settings.columns.sessions, opts)?;
     let cuts = cut_points(table.data, table.body_start, ranges);
     let chunks: Vec<Result<Chunk>> = std::thread::scope(|scope| {
         let handles: Vec<_> = cuts
