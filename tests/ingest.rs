@@ -456,3 +456,22 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+#[test]
+fn a_character_split_across_two_fields_is_invalid_utf8() {
+    // "é" is C3 A9: each half alone is invalid, though the record's bytes read as one text.
+    let sessions = b"session_id,client_id,client_name,therapist,date,technique,body_region,duration_min\n\
+S1,C1,Ann\xC3,\xA9Maria,2026-03-02,Dry needling,Neck,60\n\
+S2,C1,Ann\xC3\xA9,Maria,2026-03-02,Dry needling,Neck,60\n";
+    let ing = ingest::ingest_sources(
+        Source::from_bytes("sessions.csv", sessions),
+        Source::from_bytes("feedback.csv", b"session_id,submitted\n"),
+        &Options::default(),
+        &ProgressBar::hidden(),
+    )
+    .unwrap();
+    assert_eq!(ing.rejects.len(), 1);
+    assert_eq!((ing.rejects[0].line, ing.rejects[0].column.as_str()), (2, "client_name"));
+    assert_eq!(ing.rejects[0].reason, "invalid UTF-8");
+    assert_eq!(strs(&ing.sessions, "client_name"), vec![Some("Anné".to_string())]);
+}
