@@ -460,7 +460,8 @@ proptest! {
 #[test]
 fn a_character_split_across_two_fields_is_invalid_utf8() {
     // "é" is C3 A9: each half alone is invalid, though the record's bytes read as one text.
-    let sessions = b"session_id,client_id,client_name,therapist,date,technique,body_region,duration_min\n\
+    let sessions =
+        b"session_id,client_id,client_name,therapist,date,technique,body_region,duration_min\n\
 S1,C1,Ann\xC3,\xA9Maria,2026-03-02,Dry needling,Neck,60\n\
 S2,C1,Ann\xC3\xA9,Maria,2026-03-02,Dry needling,Neck,60\n";
     let ing = ingest::ingest_sources(
@@ -471,7 +472,13 @@ S2,C1,Ann\xC3\xA9,Maria,2026-03-02,Dry needling,Neck,60\n";
     )
     .unwrap();
     assert_eq!(ing.rejects.len(), 1);
-    assert_eq!((ing.rejects[0].line, ing.rejects[0].column.as_str()), (2, "client_name"));
+    assert_eq!(
+        (ing.rejects[0].line, ing.rejects[0].column.as_str()),
+        (2, "client_name")
+    );
     assert_eq!(ing.rejects[0].reason, "invalid UTF-8");
-    assert_eq!(strs(&ing.sessions, "client_name"), vec![Some("Anné".to_string())]);
+    assert_eq!(
+        strs(&ing.sessions, "client_name"),
+        vec![Some("Anné".to_string())]
+    );
 }
