@@ -20,6 +20,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The monthly batch: every report for one month (default: the latest month with sessions).
+    Run(MonthArgs),
+    /// The monthly report: monthly-YYYY-MM.pdf and .json (default: the latest month).
+    Monthly(MonthArgs),
     /// Check both exports against the contract; write only rejects.csv and print the counts.
     Validate(InputArgs),
     /// Write a synthetic, seeded data set (sessions.csv and feedback.csv) of any size.
@@ -47,6 +51,9 @@ pub struct InputArgs {
     /// Date format of both files (chrono strftime, e.g. %d/%m/%Y) [default: YYYY-MM-DD].
     #[arg(long, value_name = "FMT")]
     pub date_format: Option<String>,
+    /// A font to try first for any character (e.g. a CJK font for Hangul names).
+    #[arg(long, value_name = "PATH")]
+    pub font: Option<PathBuf>,
     /// Exit with code 3 when any row was rejected.
     #[arg(long)]
     pub strict: bool,
@@ -56,6 +63,24 @@ pub struct InputArgs {
     /// Say more (repeat for more still).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// A reporting command for one calendar month.
+#[derive(Debug, Clone, Args)]
+pub struct MonthArgs {
+    /// The month to report on, as YYYY-MM [default: the latest month that has sessions].
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub month: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `YYYY-MM` → the first day of that month.
+fn parse_month(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+        .ok()
+        .filter(|_| s.trim().len() == 7)
+        .ok_or_else(|| format!("{s:?} is not a month written YYYY-MM"))
 }
 
 #[derive(Debug, Clone, Args)]
@@ -91,6 +116,8 @@ pub struct Config {
     /// The config file that was read, if any.
     pub config_path: Option<PathBuf>,
     pub ingest: Options,
+    /// `--font`: tried before the system fonts for characters DejaVu lacks.
+    pub font: Option<PathBuf>,
     pub strict: bool,
     pub verbosity: Verbosity,
 }
@@ -136,6 +163,7 @@ impl InputArgs {
                 date_format,
                 settings,
             },
+            font: self.font,
             strict: self.strict,
             verbosity,
         })
@@ -181,6 +209,17 @@ mod tests {
         assert!(parse_delimiter(";;").is_err());
         assert!(parse_delimiter("\"").is_err());
         assert!(parse_delimiter("é").is_err());
+    }
+
+    #[test]
+    fn months() {
+        assert_eq!(
+            parse_month("2026-03"),
+            Ok(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())
+        );
+        assert!(parse_month("2026-3").is_err());
+        assert!(parse_month("2026-13").is_err());
+        assert!(parse_month("March").is_err());
     }
 
     #[test]

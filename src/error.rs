@@ -53,6 +53,10 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// Nothing to report on: no accepted session (in the period asked for).
+    #[error("{0}")]
+    NoData(String),
+
     /// A file that could not be written.
     #[error("{}: cannot write the file", path.display())]
     Write {
@@ -80,7 +84,7 @@ impl Error {
             | Error::Csv { .. }
             | Error::Config { .. }
             | Error::Usage(_) => EXIT_INPUT,
-            Error::Write { .. } | Error::Polars { .. } => EXIT_FAILURE,
+            Error::Write { .. } | Error::Polars { .. } | Error::NoData(_) => EXIT_FAILURE,
         }
     }
 

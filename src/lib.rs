@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod metrics;
 pub mod report;
 pub mod sample;
 
@@ -18,6 +19,10 @@ pub use error::{Error, Result};
 /// Runs one command; returns the process exit code (0, or 3 with `--strict` and rejects).
 pub fn run(cli: cli::Cli) -> Result<i32> {
     match cli.command {
+        cli::Command::Run(args) => commands::run::run(&args.input.into_config()?, args.month),
+        cli::Command::Monthly(args) => {
+            commands::monthly::run(&args.input.into_config()?, args.month)
+        }
         cli::Command::Validate(args) => commands::validate::run(&args.into_config()?),
         cli::Command::Sample(args) => commands::sample::run(&args),
     }

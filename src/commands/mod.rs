@@ -1,11 +1,16 @@
 //! One file per subcommand: each wires ingest → metrics → report for its job.
 
+pub mod monthly;
+pub mod run;
 pub mod sample;
 pub mod validate;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::Verbosity;
+use crate::cli::{Config, Verbosity};
+use crate::error::{Result, EXIT_STRICT};
+use crate::ingest::{self, Ingested};
+use crate::report;
 
 /// A progress bar on stderr: hidden when stderr is not a terminal (indicatif's own check),
 /// and always with `-q`.
@@ -22,3 +27,59 @@ pub(crate) fn progress_bar(verbosity: Verbosity, template: &str) -> ProgressBar 
 
 /// The template for reading the two input files.
 pub(crate) const READ_TEMPLATE: &str = "{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})";
+
+/// Reads and checks both inputs (with a progress bar) and writes rejects.csv: the first step
+/// of every reporting command.
+pub(crate) fn ingest_inputs(cfg: &Config) -> Result<Ingested> {
+    let bar = progress_bar(cfg.verbosity, READ_TEMPLATE);
+    bar.set_message("Reading");
+    let ingested = ingest::ingest(&cfg.sessions, &cfg.feedback, &cfg.ingest, &bar)?;
+    bar.finish_and_clear();
+    report::rejects::write(&cfg.out_path("rejects.csv"), &ingested.rejects)?;
+    Ok(ingested)
+}
+
+/// 3 with `--strict` when any row was rejected, else 0.
+pub(crate) fn exit_code(cfg: &Config, ingested: &Ingested) -> i32 {
+    let rejected = ingested.quality.sessions.rejected + ingested.quality.feedback.rejected;
+    if cfg.strict && rejected > 0 {
+        EXIT_STRICT
+    } else {
+        0
+    }
+}
+
+/// The generation date printed on every page and stamped in the PDFs: `SOURCE_DATE_EPOCH`
+/// when set (reproducible builds), else today. Returns the date text and its Unix time.
+pub(crate) fn generation_date() -> (String, i64) {
+    let from_env = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0));
+    // Without it, the day alone: a report rerun the same day is byte-identical.
+    let when = from_env.unwrap_or_else(|| {
+        let today = chrono::Utc::now().date_naive();
+        today
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc()
+    });
+    (when.format("%Y-%m-%d").to_string(), when.timestamp())
+}
+
+/// Loads the fonts for text that holds `needed`; a bad `--font` is an input error.
+pub(crate) fn load_fonts(cfg: &Config, needed: &str) -> Result<crate::report::pdf::Fonts> {
+    crate::report::pdf::Fonts::load(cfg.font.as_deref(), needed).map_err(crate::error::Error::Usage)
+}
+
+/// Warns once about characters that no font could show.
+pub(crate) fn warn_missing_glyphs(cfg: &Config, fonts: &crate::report::pdf::Fonts) {
+    let missing = fonts.missing();
+    if !missing.is_empty() && cfg.verbosity > Verbosity::Quiet {
+        let list: String = missing.iter().collect();
+        eprintln!(
+            "practice-report: warning: no font found for these characters, shown as boxes: {list} \
+             (install a font that has them, e.g. fonts-nanum for Hangul, or pass --font)"
+        );
+    }
+}

@@ -4,20 +4,15 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::cli::{Config, Verbosity};
-use crate::error::{Result, EXIT_STRICT};
-use crate::ingest::{self, FileQuality, Ingested, Input};
-use crate::report;
+use crate::error::Result;
+use crate::ingest::{FileQuality, Ingested, Input};
 
 /// How many reject causes the summary lists per file.
 const TOP_REASONS: usize = 10;
 
 pub fn run(cfg: &Config) -> Result<i32> {
-    let bar = super::progress_bar(cfg.verbosity, super::READ_TEMPLATE);
-    bar.set_message("Reading");
-    let ingested = ingest::ingest(&cfg.sessions, &cfg.feedback, &cfg.ingest, &bar)?;
-    bar.finish_and_clear();
+    let ingested = super::ingest_inputs(cfg)?;
     let rejects_path = cfg.out_path("rejects.csv");
-    report::rejects::write(&rejects_path, &ingested.rejects)?;
     if cfg.verbosity >= Verbosity::Verbose {
         match &cfg.config_path {
             Some(p) => println!("config: {}", p.display()),
@@ -27,12 +22,7 @@ pub fn run(cfg: &Config) -> Result<i32> {
     if cfg.verbosity > Verbosity::Quiet {
         print!("{}", summary(&ingested, &rejects_path, cfg.verbosity));
     }
-    let rejected = ingested.quality.sessions.rejected + ingested.quality.feedback.rejected;
-    Ok(if cfg.strict && rejected > 0 {
-        EXIT_STRICT
-    } else {
-        0
-    })
+    Ok(super::exit_code(cfg, &ingested))
 }
 
 /// The account of both files, as printed by `validate`.

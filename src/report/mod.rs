@@ -2,6 +2,11 @@
 //! here computes a figure. Every file is written to a temporary name beside its target and
 //! renamed into place, so an interrupted run never leaves half a file.
 
+pub mod format;
+pub mod json;
+pub mod labels;
+pub mod monthly;
+pub mod pdf;
 pub mod rejects;
 
 use std::fs::{self, File};

@@ -20,6 +20,38 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// 2026-01-01T00:00:00Z, for reports whose generation date a test checks.
+pub const EPOCH: &str = "1767225600";
+
+/// Like [`run_in`], with SOURCE_DATE_EPOCH set.
+pub fn run_dated(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_practice-report"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .expect("the binary runs")
+}
+
+/// The text of every page of a PDF, as lopdf extracts it, pages joined by form feeds.
+pub fn pdf_text(path: &Path) -> String {
+    let doc = lopdf::Document::load(path).expect("a PDF lopdf can read");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    pages
+        .iter()
+        .map(|&p| doc.extract_text(&[p]).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\u{c}")
+}
+
+/// The number of pages of a PDF.
+pub fn pdf_pages(path: &Path) -> usize {
+    lopdf::Document::load(path)
+        .expect("a PDF")
+        .get_pages()
+        .len()
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -1,0 +1,135 @@
+//! Metrics: pure functions from the ingested frames to typed summaries (SPEC "Metrics").
+//! Every aggregation is a polars lazy query; nothing here formats a figure for people.
+
+pub mod monthly;
+pub mod outcomes;
+pub mod stats;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::ingest::values::epoch_days;
+use crate::ingest::Ingested;
+
+/// A span of days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The calendar month holding `day`.
+    pub fn month_of(day: NaiveDate) -> Period {
+        let from = day.with_day(1).expect("day 1 exists");
+        let next = if from.month() == 12 {
+            NaiveDate::from_ymd_opt(from.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(from.year(), from.month() + 1, 1)
+        }
+        .expect("the first of a month exists");
+        Period {
+            from,
+            to: next - Duration::days(1),
+        }
+    }
+
+    /// The calendar month before this period's first month.
+    pub fn previous_month(&self) -> Period {
+        Period::month_of(self.from - Duration::days(1))
+    }
+
+    /// Every day of the period, in order.
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> {
+        let from = self.from;
+        (0..=(self.to - self.from).num_days()).map(move |i| from + Duration::days(i))
+    }
+
+    /// A polars predicate: the `date` column falls in the period.
+    pub(crate) fn contains_date(&self) -> Expr {
+        col("date")
+            .gt_eq(date_lit(self.from))
+            .and(col("date").lt_eq(date_lit(self.to)))
+    }
+}
+
+pub(crate) fn date_lit(d: NaiveDate) -> Expr {
+    lit(epoch_days(d)).cast(DataType::Date)
+}
+
+/// The latest session date in the data, if any session was accepted.
+pub fn latest_date(ingested: &Ingested) -> Result<Option<NaiveDate>> {
+    let df = ingested
+        .sessions
+        .clone()
+        .lazy()
+        .select([col("date").max().cast(DataType::Int32)])
+        .collect()
+        .map_err(Error::polars("finding the latest session date"))?;
+    Ok(value_i64(&df, "date", 0).and_then(days_to_date))
+}
+
+pub(crate) fn days_to_date(days: i64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(Duration::days(days))
+}
+
+/// Sessions with their counted feedback: one row per accepted session; feedback columns are
+/// null where there is no response, and `has_feedback` is true where there is one.
+pub fn visits(ingested: &Ingested) -> LazyFrame {
+    let feedback = ingested.feedback.clone().lazy().select([
+        col("session_id"),
+        col("soreness_hours"),
+        col("pain_followup"),
+        col("mobility"),
+        col("satisfaction"),
+        lit(true).alias("has_feedback"),
+    ]);
+    ingested
+        .sessions
+        .clone()
+        .lazy()
+        .left_join(feedback, col("session_id"), col("session_id"))
+}
+
+/// A column's value at `row` as f64; None for null, NaN or a missing column.
+pub(crate) fn value_f64(df: &DataFrame, name: &str, row: usize) -> Option<f64> {
+    let c = df.column(name).ok()?.cast(&DataType::Float64).ok()?;
+    stats::finite(c.f64().ok()?.get(row))
+}
+
+/// A column's value at `row` as i64.
+pub(crate) fn value_i64(df: &DataFrame, name: &str, row: usize) -> Option<i64> {
+    let c = df.column(name).ok()?.cast(&DataType::Int64).ok()?;
+    c.i64().ok()?.get(row)
+}
+
+/// A count at `row` (0 for null).
+pub(crate) fn count(df: &DataFrame, name: &str, row: usize) -> u64 {
+    value_i64(df, name, row).map_or(0, |v| v.max(0) as u64)
+}
+
+/// A string column's value at `row`.
+pub(crate) fn value_str(df: &DataFrame, name: &str, row: usize) -> Option<String> {
+    let c = df.column(name).ok()?;
+    c.str().ok()?.get(row).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn months() {
+        let p = Period::month_of(d(2024, 2, 17));
+        assert_eq!((p.from, p.to), (d(2024, 2, 1), d(2024, 2, 29)));
+        assert_eq!(p.days().count(), 29);
+        let prev = Period::month_of(d(2026, 1, 5)).previous_month();
+        assert_eq!((prev.from, prev.to), (d(2025, 12, 1), d(2025, 12, 31)));
+    }
+}

@@ -1,0 +1,271 @@
+//! The monthly report's figures: period totals, the outcome block overall and by technique
+//! and therapist, sessions by region and by day, and the month before for comparison.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::outcomes::{self, Outcomes};
+use super::{count, days_to_date, value_f64, value_i64, value_str, visits, Period};
+use crate::config::Thresholds;
+use crate::error::{Error, Result};
+use crate::ingest::{DataQuality, Ingested};
+
+/// Totals of one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Totals {
+    pub sessions: u64,
+    pub clients: u64,
+    /// Clients whose first accepted session in the whole file falls in the period.
+    pub new_clients: u64,
+    pub returning_clients: u64,
+    /// Clients with two or more sessions in the period.
+    pub clients_multi_session: u64,
+    pub minutes: i64,
+    /// Sum of the fees given; None only when the file has no fee column.
+    pub revenue: Option<f64>,
+    /// Sessions in the period with counted feedback.
+    pub feedback_responses: u64,
+    pub feedback_response_rate: Option<f64>,
+}
+
+/// One technique's or therapist's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// The technique label or the therapist's name.
+    pub name: String,
+    pub sessions: u64,
+    pub clients: u64,
+    pub minutes: i64,
+    pub revenue: Option<f64>,
+    pub feedback_responses: u64,
+    pub outcomes: Outcomes,
+}
+
+/// Sessions of one body region (a session with several regions counts in each).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionCount {
+    pub region: String,
+    pub sessions: u64,
+}
+
+/// Sessions of one day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayCount {
+    pub date: NaiveDate,
+    pub sessions: u64,
+}
+
+/// The month before, for the headline comparisons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Previous {
+    pub period: Period,
+    pub totals: Totals,
+    pub overall: Outcomes,
+}
+
+/// Everything the monthly report shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Monthly {
+    pub period: Period,
+    pub totals: Totals,
+    pub previous: Previous,
+    pub overall: Outcomes,
+    pub by_technique: Vec<Group>,
+    pub by_therapist: Vec<Group>,
+    pub by_region: Vec<RegionCount>,
+    pub by_day: Vec<DayCount>,
+    pub data_quality: DataQuality,
+}
+
+fn err(what: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
+    move |e| Error::polars(format!("computing {what}"))(e)
+}
+
+/// The aggregations shared by the totals and the groups.
+fn volume() -> Vec<Expr> {
+    vec![
+        len().alias("sessions"),
+        col("client_id").n_unique().alias("clients"),
+        col("duration_min").sum().alias("minutes"),
+        col("fee").sum().alias("revenue"),
+        col("has_feedback").count().alias("feedback_responses"),
+    ]
+}
+
+/// Computes every figure of the monthly report for `period`.
+pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Monthly> {
+    let previous_period = period.previous_month();
+    let (totals, overall) = period_totals(ingested, period, t)?;
+    let (prev_totals, prev_overall) = period_totals(ingested, previous_period, t)?;
+    Ok(Monthly {
+        period,
+        totals,
+        previous: Previous {
+            period: previous_period,
+            totals: prev_totals,
+            overall: prev_overall,
+        },
+        overall,
+        by_technique: groups(ingested, period, "technique", t)?,
+        by_therapist: groups(ingested, period, "therapist", t)?,
+        by_region: by_region(ingested, period)?,
+        by_day: by_day(ingested, period)?,
+        data_quality: ingested.quality.clone(),
+    })
+}
+
+/// Totals and the overall outcome block of one period.
+pub fn period_totals(
+    ingested: &Ingested,
+    period: Period,
+    t: &Thresholds,
+) -> Result<(Totals, Outcomes)> {
+    let in_period = visits(ingested).filter(period.contains_date());
+    let mut aggs = volume();
+    aggs.extend(outcomes::aggregations(t));
+    let df = in_period
+        .clone()
+        .select(aggs)
+        .collect()
+        .map_err(err("the period totals"))?;
+
+    // Per client: sessions in the period and the first session in the whole file.
+    let first = ingested
+        .sessions
+        .clone()
+        .lazy()
+        .group_by([col("client_id")])
+        .agg([col("date").min().alias("first_date")]);
+    let clients = in_period
+        .group_by([col("client_id")])
+        .agg([len().alias("n")])
+        .left_join(first, col("client_id"), col("client_id"))
+        .select([
+            col("first_date")
+                .gt_eq(super::date_lit(period.from))
+                .cast(DataType::Int64)
+                .sum()
+                .alias("new"),
+            col("n")
+                .gt_eq(lit(2))
+                .cast(DataType::Int64)
+                .sum()
+                .alias("multi"),
+        ])
+        .collect()
+        .map_err(err("new and returning clients"))?;
+
+    let sessions = count(&df, "sessions", 0);
+    let client_count = count(&df, "clients", 0);
+    let new_clients = count(&clients, "new", 0);
+    let feedback_responses = count(&df, "feedback_responses", 0);
+    let totals = Totals {
+        sessions,
+        clients: client_count,
+        new_clients,
+        returning_clients: client_count - new_clients.min(client_count),
+        clients_multi_session: count(&clients, "multi", 0),
+        minutes: value_i64(&df, "minutes", 0).unwrap_or(0),
+        revenue: revenue(ingested, &df, 0),
+        feedback_responses,
+        feedback_response_rate: (sessions > 0).then(|| feedback_responses as f64 / sessions as f64),
+    };
+    Ok((totals, outcomes::read(&df, 0, t)))
+}
+
+fn revenue(ingested: &Ingested, df: &DataFrame, row: usize) -> Option<f64> {
+    ingested
+        .has_fee
+        .then(|| value_f64(df, "revenue", row).unwrap_or(0.0))
+}
+
+/// Figures per value of `key` (technique or therapist), sorted by sessions, then name.
+pub fn groups(
+    ingested: &Ingested,
+    period: Period,
+    key: &str,
+    t: &Thresholds,
+) -> Result<Vec<Group>> {
+    let mut aggs = volume();
+    aggs.extend(outcomes::aggregations(t));
+    let df = visits(ingested)
+        .filter(period.contains_date())
+        .group_by([col(key)])
+        .agg(aggs)
+        .collect()
+        .map_err(err(key))?;
+    let mut out: Vec<Group> = (0..df.height())
+        .map(|row| Group {
+            name: value_str(&df, key, row).unwrap_or_default(),
+            sessions: count(&df, "sessions", row),
+            clients: count(&df, "clients", row),
+            minutes: value_i64(&df, "minutes", row).unwrap_or(0),
+            revenue: revenue(ingested, &df, row),
+            feedback_responses: count(&df, "feedback_responses", row),
+            outcomes: outcomes::read(&df, row, t),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.sessions
+            .cmp(&a.sessions)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(out)
+}
+
+fn by_region(ingested: &Ingested, period: Period) -> Result<Vec<RegionCount>> {
+    let explode = ExplodeOptions {
+        empty_as_null: false,
+        keep_nulls: false,
+    };
+    let df = ingested
+        .sessions
+        .clone()
+        .lazy()
+        .filter(period.contains_date())
+        .select([col("body_region").explode(explode).alias("region")])
+        .group_by([col("region")])
+        .agg([len().alias("sessions")])
+        .collect()
+        .map_err(err("sessions by region"))?;
+    let mut out: Vec<RegionCount> = (0..df.height())
+        .map(|row| RegionCount {
+            region: value_str(&df, "region", row).unwrap_or_default(),
+            sessions: count(&df, "sessions", row),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.sessions
+            .cmp(&a.sessions)
+            .then_with(|| a.region.cmp(&b.region))
+    });
+    Ok(out)
+}
+
+fn by_day(ingested: &Ingested, period: Period) -> Result<Vec<DayCount>> {
+    let df = ingested
+        .sessions
+        .clone()
+        .lazy()
+        .filter(period.contains_date())
+        .group_by([col("date").cast(DataType::Int32).alias("day")])
+        .agg([len().alias("sessions")])
+        .collect()
+        .map_err(err("sessions by day"))?;
+    let counted: std::collections::HashMap<NaiveDate, u64> = (0..df.height())
+        .filter_map(|row| {
+            Some((
+                days_to_date(value_i64(&df, "day", row)?)?,
+                count(&df, "sessions", row),
+            ))
+        })
+        .collect();
+    Ok(period
+        .days()
+        .map(|date| DayCount {
+            date,
+            sessions: counted.get(&date).copied().unwrap_or(0),
+        })
+        .collect())
+}

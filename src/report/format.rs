@@ -1,0 +1,188 @@
+//! Numbers as people read them (REPORT-STYLE "Numbers"): thousands separated, shares as whole
+//! percentages, hours and pain with one decimal, a missing figure as an en dash.
+
+/// What a missing figure prints as.
+pub const MISSING: &str = "–";
+
+/// `12480` → `12,480`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('−');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn count(n: u64) -> String {
+    thousands(n as i64)
+}
+
+/// Money: thousands separated, cents only when there are any (`12,480`, `1,234.50`).
+pub fn money(v: Option<f64>) -> String {
+    match v {
+        None => MISSING.to_string(),
+        Some(v) => {
+            let cents = (v * 100.0).round() as i64;
+            if cents % 100 == 0 {
+                thousands(cents / 100)
+            } else {
+                format!("{}.{:02}", thousands(cents / 100), (cents % 100).abs())
+            }
+        }
+    }
+}
+
+/// A share as a whole percentage: `0.537` → `54%`.
+pub fn percent(v: Option<f64>) -> String {
+    v.map_or_else(
+        || MISSING.to_string(),
+        |v| format!("{}%", (v * 100.0).round() as i64),
+    )
+}
+
+/// One decimal, `−` for negatives: pain points and the like.
+pub fn one_decimal(v: Option<f64>) -> String {
+    v.map_or_else(|| MISSING.to_string(), |v| minus(format!("{:.1}", v)))
+}
+
+/// Hours with one decimal: `17.5 h`.
+pub fn hours(v: Option<f64>) -> String {
+    v.map_or_else(
+        || MISSING.to_string(),
+        |v| format!("{} h", minus(format!("{:.1}", v))),
+    )
+}
+
+/// An interval for a figure already shown: `(48–61%)`, `(1.6–1.9)`.
+pub fn interval(lo: Option<f64>, hi: Option<f64>, f: fn(Option<f64>) -> String) -> Option<String> {
+    match (lo, hi) {
+        (Some(_), Some(_)) => {
+            let (l, h) = (f(lo), f(hi));
+            // One % sign at the end reads better than two.
+            let l = l.strip_suffix('%').map_or(l.clone(), str::to_string);
+            Some(format!("({l}–{h})"))
+        }
+        _ => None,
+    }
+}
+
+fn minus(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => format!("−{rest}"),
+        Some(rest) => rest.to_string(),
+        None => s,
+    }
+}
+
+/// Which way a change went, for colouring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trend {
+    Better,
+    Worse,
+    Same,
+}
+
+/// A change against the previous period: `▲ 12`, `▼ 3`, `▲ 4 pts`; None when either side
+/// is missing. `higher_is_better` picks the colour.
+pub fn change(
+    now: Option<f64>,
+    before: Option<f64>,
+    unit: Unit,
+    higher_is_better: bool,
+) -> Option<(String, Trend)> {
+    let (now, before) = (now?, before?);
+    let delta = match unit {
+        Unit::Count => (now - before).round(),
+        Unit::Points => ((now - before) * 100.0).round(),
+        Unit::Hours | Unit::Money => ((now - before) * 10.0).round() / 10.0,
+    };
+    if delta == 0.0 {
+        return Some(("= 0".to_string(), Trend::Same));
+    }
+    let arrow = if delta > 0.0 { '▲' } else { '▼' };
+    let size = delta.abs();
+    let text = match unit {
+        Unit::Count => thousands(size as i64),
+        Unit::Points => format!("{} pts", size as i64),
+        Unit::Hours => format!("{size:.1} h"),
+        Unit::Money => money(Some(size)),
+    };
+    let trend = if (delta > 0.0) == higher_is_better {
+        Trend::Better
+    } else {
+        Trend::Worse
+    };
+    Some((format!("{arrow} {text}"), trend))
+}
+
+/// The unit of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    /// Shares, compared in percentage points.
+    Points,
+    Hours,
+    Money,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(thousands(12480), "12,480");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(-1234), "−1,234");
+        assert_eq!(money(Some(12480.0)), "12,480");
+        assert_eq!(money(Some(1234.5)), "1,234.50");
+        assert_eq!(money(None), "–");
+        assert_eq!(percent(Some(0.537)), "54%");
+        assert_eq!(percent(None), "–");
+        assert_eq!(hours(Some(17.46)), "17.5 h");
+        assert_eq!(one_decimal(Some(-0.04)), "0.0");
+        assert_eq!(one_decimal(Some(-1.25)), "−1.2");
+        assert_eq!(
+            interval(Some(0.48), Some(0.61), percent),
+            Some("(48–61%)".to_string())
+        );
+        assert_eq!(
+            interval(Some(1.6), Some(1.94), one_decimal),
+            Some("(1.6–1.9)".to_string())
+        );
+        assert_eq!(interval(None, Some(1.0), one_decimal), None);
+    }
+
+    #[test]
+    fn changes() {
+        assert_eq!(
+            change(Some(120.0), Some(108.0), Unit::Count, true),
+            Some(("▲ 12".into(), Trend::Better))
+        );
+        assert_eq!(
+            change(Some(5.0), Some(8.0), Unit::Count, true),
+            Some(("▼ 3".into(), Trend::Worse))
+        );
+        assert_eq!(
+            change(Some(0.50), Some(0.46), Unit::Points, true),
+            Some(("▲ 4 pts".into(), Trend::Better))
+        );
+        assert_eq!(
+            change(Some(30.0), Some(24.0), Unit::Hours, false),
+            Some(("▲ 6.0 h".into(), Trend::Worse))
+        );
+        assert_eq!(
+            change(Some(3.0), Some(3.0), Unit::Count, true),
+            Some(("= 0".into(), Trend::Same))
+        );
+        assert_eq!(change(None, Some(3.0), Unit::Count, true), None);
+    }
+}

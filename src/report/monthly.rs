@@ -1,0 +1,419 @@
+//! The monthly report as a PDF a clinic owner prints: headline tiles with the change against
+//! the month before, sessions by technique and by day, outcomes by technique, therapists,
+//! body regions, data quality, and how to read it all. No client is named anywhere.
+
+use crate::config::Settings;
+use crate::metrics::monthly::{Group, Monthly};
+use crate::metrics::outcomes::Outcomes;
+
+use super::format::{self, change, Trend, Unit, MISSING};
+use super::labels::Names;
+use super::pdf::chart::{self, Axis, Bar};
+use super::pdf::table::{self, Cell, Column};
+use super::pdf::{colour, Doc, Fonts, Furniture, Look, LEFT, RIGHT, SMALL};
+
+/// The PDF's bytes.
+pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture) -> Vec<u8> {
+    let names = Names::new(settings);
+    let low = settings.thresholds.low_sample;
+    let dagger_note =
+        format!("† fewer than {low} sessions with the needed answers: read with care");
+    let mut doc = Doc::new(fonts, furniture);
+    let month = m.period.from.format("%B %Y").to_string();
+    let before = m.previous.period.from.format("%B %Y").to_string();
+    doc.title(
+        "Monthly report",
+        &format!(
+            "{month} ({} to {}), compared with {before}",
+            m.period.from, m.period.to
+        ),
+    );
+
+    tiles(&mut doc, m, &before);
+
+    // A technique keeps its colour in every chart: its place in the by-technique list.
+    let colour_of = |name: &str| {
+        let i = m
+            .by_technique
+            .iter()
+            .position(|g| g.name == name)
+            .unwrap_or(0);
+        colour::PALETTE[i % colour::PALETTE.len()]
+    };
+
+    doc.heading("Sessions by technique", 60.0);
+    let bars: Vec<Bar> = m
+        .by_technique
+        .iter()
+        .map(|g| Bar {
+            label: names.technique(&g.name),
+            value: g.sessions as f64,
+            colour: colour_of(&g.name),
+            value_label: format::count(g.sessions),
+            interval: None,
+            faint: false,
+        })
+        .collect();
+    chart::hbars(
+        &mut doc,
+        &bars,
+        &Axis {
+            title: "sessions".into(),
+            unit: String::new(),
+            scale: 1.0,
+            min_max: 1.0,
+        },
+        None,
+        "No sessions in this month",
+    );
+
+    doc.heading("Sessions per day", 140.0);
+    let days: Vec<(String, f64)> = m
+        .by_day
+        .iter()
+        .map(|d| (d.date.format("%-d").to_string(), d.sessions as f64))
+        .collect();
+    chart::columns(
+        &mut doc,
+        &days,
+        &format!("day of {month} (sessions)"),
+        2,
+        colour::PALETTE[0],
+        "No sessions in this month",
+    );
+
+    doc.heading("Outcomes by technique", 60.0);
+    let columns = [
+        Column::text("Technique", 2.4),
+        Column::number("Sessions", 1.0),
+        Column::number("Soreness median", 1.15),
+        Column::number("Soreness p90", 1.15),
+        Column::number("Sore > 48 h", 1.0),
+        Column::number("Pain reduction (95% CI)", 2.0),
+        Column::number("Pain fell ≥ 30% (95% CI)", 2.0),
+        Column::number("Satisfaction (1–5)", 1.2),
+    ];
+    let mut columns = columns.to_vec();
+    columns[4].title = format!("Sore > {} h", trim_num(settings.thresholds.soreness_hours));
+    let fell = format!(
+        "Pain fell ≥ {}% (95% CI)",
+        (settings.thresholds.responder * 100.0).round()
+    );
+    columns[6].title = fell.clone();
+    let mut rows: Vec<Vec<Cell>> = m
+        .by_technique
+        .iter()
+        .map(|g| outcome_row(&names.technique(&g.name), g, &g.outcomes))
+        .collect();
+    rows.push(outcome_row_total(m.totals.sessions, &m.overall));
+    table::draw(&mut doc, &columns, &rows, Some(&dagger_note));
+
+    doc.heading("Therapists", 60.0);
+    let therapist_rows: Vec<Vec<Cell>> = m
+        .by_therapist
+        .iter()
+        .map(|g| {
+            let o = &g.outcomes;
+            vec![
+                Cell::new(g.name.clone()),
+                Cell::new(format::count(g.sessions)),
+                Cell::new(format::count(g.clients)),
+                Cell::new(format::thousands(g.minutes)),
+                Cell::new(format::money(g.revenue)),
+                Cell::new(format::percent(o.responders.rate))
+                    .with_note(format::interval(
+                        o.responders.ci95_low,
+                        o.responders.ci95_high,
+                        format::percent,
+                    ))
+                    .low_sample(o.low_sample),
+            ]
+        })
+        .collect();
+    table::draw(
+        &mut doc,
+        &[
+            Column::text("Therapist", 2.6),
+            Column::number("Sessions", 1.0),
+            Column::number("Clients", 1.0),
+            Column::number("Minutes", 1.1),
+            Column::number("Revenue", 1.3),
+            Column::number(&fell, 2.2),
+        ],
+        &therapist_rows,
+        Some(&dagger_note),
+    );
+
+    doc.heading("Body regions treated", 60.0);
+    let region_bars: Vec<Bar> = m
+        .by_region
+        .iter()
+        .map(|r| Bar {
+            label: names.region(&r.region),
+            value: r.sessions as f64,
+            colour: colour::PALETTE[4],
+            value_label: format::count(r.sessions),
+            interval: None,
+            faint: false,
+        })
+        .collect();
+    chart::hbars(
+        &mut doc,
+        &region_bars,
+        &Axis {
+            title: "sessions (a session that treated several regions counts in each)".into(),
+            unit: String::new(),
+            scale: 1.0,
+            min_max: 1.0,
+        },
+        None,
+        "No sessions in this month",
+    );
+
+    data_quality(&mut doc, m);
+    how_to_read(&mut doc, settings);
+    doc.finish()
+}
+
+fn trim_num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn outcome_row(name: &str, g: &Group, o: &Outcomes) -> Vec<Cell> {
+    let mut row = vec![Cell::new(name), Cell::new(format::count(g.sessions))];
+    row.extend(outcome_cells(o));
+    row
+}
+
+fn outcome_row_total(sessions: u64, o: &Outcomes) -> Vec<Cell> {
+    let mut row = vec![
+        Cell::new("All techniques").bold(),
+        Cell::new(format::count(sessions)).bold(),
+    ];
+    row.extend(outcome_cells(o));
+    row
+}
+
+fn outcome_cells(o: &Outcomes) -> Vec<Cell> {
+    let low = o.low_sample;
+    vec![
+        Cell::new(format::hours(o.soreness.median)),
+        Cell::new(format::hours(o.soreness.p90)),
+        Cell::new(format::percent(o.soreness.over_48h_share)),
+        Cell::new(format::one_decimal(o.pain_reduction.mean))
+            .with_note(format::interval(
+                o.pain_reduction.ci95_low,
+                o.pain_reduction.ci95_high,
+                format::one_decimal,
+            ))
+            .low_sample(low),
+        Cell::new(format::percent(o.responders.rate))
+            .with_note(format::interval(
+                o.responders.ci95_low,
+                o.responders.ci95_high,
+                format::percent,
+            ))
+            .low_sample(low),
+        Cell::new(format::one_decimal(o.satisfaction_mean)),
+    ]
+}
+
+/// A headline tile: title, figure, detail line, change against the month before.
+type Tile<'a> = (&'a str, String, String, Option<(String, Trend)>);
+
+/// The seven headline figures, each with its change against the month before.
+fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str) {
+    let t = &m.totals;
+    let p = &m.previous.totals;
+    let as_f = |v: u64| Some(v as f64);
+    let tiles: Vec<Tile> = vec![
+        (
+            "Sessions",
+            format::count(t.sessions),
+            String::new(),
+            change(as_f(t.sessions), as_f(p.sessions), Unit::Count, true),
+        ),
+        (
+            "Clients",
+            format::count(t.clients),
+            format!(
+                "{} new · {} returning",
+                format::count(t.new_clients),
+                format::count(t.returning_clients)
+            ),
+            change(as_f(t.clients), as_f(p.clients), Unit::Count, true),
+        ),
+        (
+            "Minutes of treatment",
+            format::thousands(t.minutes),
+            String::new(),
+            change(
+                Some(t.minutes as f64),
+                Some(p.minutes as f64),
+                Unit::Count,
+                true,
+            ),
+        ),
+        (
+            "Revenue",
+            format::money(t.revenue),
+            "fees recorded".to_string(),
+            change(t.revenue, p.revenue, Unit::Money, true),
+        ),
+        (
+            "Feedback response rate",
+            format::percent(t.feedback_response_rate),
+            format!(
+                "{} of {} sessions",
+                format::count(t.feedback_responses),
+                format::count(t.sessions)
+            ),
+            change(
+                t.feedback_response_rate,
+                p.feedback_response_rate,
+                Unit::Points,
+                true,
+            ),
+        ),
+        (
+            "Median soreness after treatment",
+            format::hours(m.overall.soreness.median),
+            format!("{} answers", format::count(m.overall.soreness.n)),
+            change(
+                m.overall.soreness.median,
+                m.previous.overall.soreness.median,
+                Unit::Hours,
+                false,
+            ),
+        ),
+        (
+            "Clients whose pain fell by 30% or more",
+            format::percent(m.overall.responders.rate),
+            format!(
+                "{} of {} sessions",
+                format::count(m.overall.responders.responders),
+                format::count(m.overall.responders.eligible)
+            ),
+            change(
+                m.overall.responders.rate,
+                m.previous.overall.responders.rate,
+                Unit::Points,
+                true,
+            ),
+        ),
+    ];
+    let per_row = 4;
+    let gap = 8.0;
+    let w = (RIGHT - LEFT - gap * (per_row as f32 - 1.0)) / per_row as f32;
+    let h = 66.0;
+    let label = Look::BODY.grey().sized(SMALL);
+    let value = Look::BODY.bold().sized(17.0);
+    let sub = Look::BODY.grey().sized(7.5);
+    for chunk in tiles.chunks(per_row) {
+        doc.ensure(h + gap);
+        let top = doc.y;
+        for (i, (title, big, detail, delta)) in chunk.iter().enumerate() {
+            let x = LEFT + i as f32 * (w + gap);
+            doc.rect(x, top, w, h, colour::BAND);
+            let lines = doc.wrap(title, label, w - 12.0);
+            for (k, l) in lines.iter().take(2).enumerate() {
+                doc.text(x + 6.0, top + 11.0 + k as f32 * 9.5, l, label);
+            }
+            doc.text(x + 6.0, top + 40.0, &doc.fit(big, value, w - 12.0), value);
+            if !detail.is_empty() {
+                doc.text(x + 6.0, top + 50.0, &doc.fit(detail, sub, w - 12.0), sub);
+            }
+            let (text, tone) = match delta {
+                Some((d, Trend::Better)) => (format!("{d} vs {before}"), colour::GREEN_TEXT),
+                Some((d, Trend::Worse)) => (format!("{d} vs {before}"), colour::RED_TEXT),
+                Some((d, Trend::Same)) => (format!("{d} vs {before}"), colour::GREY),
+                None => (format!("{MISSING} vs {before}"), colour::GREY),
+            };
+            let look = sub.coloured(tone);
+            doc.text(x + 6.0, top + 60.0, &doc.fit(&text, look, w - 12.0), look);
+        }
+        doc.y = top + h + gap;
+    }
+}
+
+fn data_quality(doc: &mut Doc<'_>, m: &Monthly) {
+    doc.heading("Data quality", 80.0);
+    let q = &m.data_quality;
+    let rows = vec![
+        vec![
+            Cell::new(q.sessions.file.clone()),
+            Cell::new(format::count(q.sessions.rows)),
+            Cell::new(format::count(q.sessions.accepted)),
+            Cell::new(format::count(q.sessions.rejected)),
+            Cell::new(MISSING),
+        ],
+        vec![
+            Cell::new(q.feedback.file.clone()),
+            Cell::new(format::count(q.feedback.rows)),
+            Cell::new(format::count(q.feedback.accepted)),
+            Cell::new(format::count(q.feedback.rejected)),
+            Cell::new(format::count(q.feedback.superseded)),
+        ],
+    ];
+    table::draw(
+        doc,
+        &[
+            Column::text("File", 2.5),
+            Column::number("Rows read", 1.0),
+            Column::number("Used", 1.0),
+            Column::number("Rejected", 1.0),
+            Column::number("Superseded", 1.0),
+        ],
+        &rows,
+        None,
+    );
+    let mut text = String::from(
+        "Rows that broke a rule are listed, with their line and the reason, in rejects.csv next to this report. \
+         When a session was answered more than once, the latest answer counts and the others are superseded.",
+    );
+    for (file, extra) in [
+        (&q.sessions.file, &q.sessions.extra_columns),
+        (&q.feedback.file, &q.feedback.extra_columns),
+    ] {
+        if !extra.is_empty() {
+            text.push_str(&format!(
+                " Columns of {file} not used: {}.",
+                extra.join(", ")
+            ));
+        }
+    }
+    doc.paragraph(&text, Look::BODY);
+}
+
+fn how_to_read(doc: &mut Doc<'_>, settings: &Settings) {
+    let t = &settings.thresholds;
+    let hours = trim_num(t.soreness_hours);
+    let pct = (t.responder * 100.0).round();
+    doc.heading("How to read this report", 80.0);
+    let items = [
+        "Sessions: treatments given in the month; clients: the different people treated, new if their first visit ever was this month.".to_string(),
+        "Changes (▲ ▼) compare with the month before; green is better for the clinic, red worse.".to_string(),
+        "Feedback response rate: the share of sessions whose client answered the feedback form.".to_string(),
+        format!("Soreness after treatment: how long clients said post-treatment soreness lasted; the median is the middle answer, p90 the answer nine in ten stayed under, and \"sore > {hours} h\" the share that lasted longer than {hours} hours."),
+        "Pain reduction: pain before the session minus pain at follow-up, on the 0–10 scale; the range in grey is the 95% confidence interval of the mean.".to_string(),
+        format!("Pain fell ≥ {pct}%: the share of sessions whose pain at follow-up was at least {pct}% below the pain before (a change clients notice); in grey its 95% interval."),
+        format!("A figure marked † rests on fewer than {} sessions with the needed answers and may change a lot with a few more: read it with care.", t.low_sample),
+        "Body regions: a session that treated several regions counts once for each.".to_string(),
+    ];
+    for item in items {
+        doc.ensure(12.0);
+        let look = Look::BODY;
+        let lines = doc.wrap(&item, look, RIGHT - LEFT - 10.0);
+        doc.ensure(lines.len() as f32 * look.size * 1.35);
+        doc.text(LEFT, doc.y + look.size, "•", look);
+        for l in lines {
+            doc.text(LEFT + 10.0, doc.y + look.size, &l, look);
+            doc.y += look.size * 1.35;
+        }
+        doc.y += 2.0;
+    }
+}

@@ -1,0 +1,268 @@
+//! Charts as vector drawings: horizontal bars (with optional interval whiskers and a dashed
+//! reference line) and vertical columns, light grid lines at "nice" ticks, axis titles, and
+//! values written on the bars. A chart without data says so in its frame.
+
+use super::{colour, Doc, Look, LEFT, RIGHT, SMALL};
+
+/// The step between ticks: 1, 2, 2.5 or 5 × 10ⁿ, so that about `target` steps cover `max`.
+pub fn nice_step(max: f64, target: usize) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let rough = max / target.max(1) as f64;
+    let magnitude = 10f64.powf(rough.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&s| s >= rough)
+        .unwrap_or(10.0 * magnitude)
+}
+
+/// Tick values from 0 to the first tick at or above `max`.
+pub fn ticks(max: f64, target: usize) -> Vec<f64> {
+    let step = nice_step(max, target);
+    let n = (max / step).ceil().max(1.0) as usize;
+    (0..=n).map(|i| i as f64 * step).collect()
+}
+
+fn tick_label(v: f64, unit: &str) -> String {
+    let s = if v.fract().abs() < 1e-9 {
+        crate::report::format::thousands(v as i64)
+    } else {
+        format!("{v:.1}")
+    };
+    format!("{s}{unit}")
+}
+
+/// One horizontal bar.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub colour: colour::Rgb,
+    /// Written at the bar's end (or after the whisker).
+    pub value_label: String,
+    /// A 95% interval drawn as a whisker.
+    pub interval: Option<(f64, f64)>,
+    /// Drawn paler, for low samples.
+    pub faint: bool,
+}
+
+/// A dashed vertical line across the bars, labelled at its top.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub value: f64,
+    pub label: String,
+}
+
+/// What a bar chart's axis shows.
+#[derive(Debug, Clone)]
+pub struct Axis {
+    pub title: String,
+    /// Appended to tick labels ("%", " h").
+    pub unit: String,
+    /// Tick values are multiplied by this for their labels (100 for shares as %).
+    pub scale: f64,
+    /// The axis reaches at least this far (1.0 for shares).
+    pub min_max: f64,
+}
+
+const BAR_H: f32 = 11.0;
+const BAR_GAP: f32 = 5.0;
+
+/// A frame that says there is nothing to draw.
+pub fn empty(doc: &mut Doc<'_>, message: &str, height: f32) {
+    doc.ensure(height);
+    let top = doc.y;
+    doc.line((LEFT, top), (RIGHT, top), colour::RULE, 0.5, false);
+    doc.line(
+        (LEFT, top + height),
+        (RIGHT, top + height),
+        colour::RULE,
+        0.5,
+        false,
+    );
+    doc.line((LEFT, top), (LEFT, top + height), colour::RULE, 0.5, false);
+    doc.line(
+        (RIGHT, top),
+        (RIGHT, top + height),
+        colour::RULE,
+        0.5,
+        false,
+    );
+    let look = Look::BODY.grey().italic();
+    doc.text_centred(
+        (LEFT + RIGHT) / 2.0,
+        top + height / 2.0 + 3.0,
+        message,
+        look,
+    );
+    doc.y += height + 6.0;
+}
+
+/// Horizontal bars, one per item in the order given.
+pub fn hbars(
+    doc: &mut Doc<'_>,
+    bars: &[Bar],
+    axis: &Axis,
+    reference: Option<&Reference>,
+    empty_message: &str,
+) {
+    if bars.is_empty() {
+        empty(doc, empty_message, 50.0);
+        return;
+    }
+    let small = Look::BODY.sized(SMALL);
+    let label_look = Look::BODY.sized(8.5);
+    let label_w = bars
+        .iter()
+        .map(|b| doc.width(&b.label, label_look))
+        .fold(0.0f32, f32::max)
+        .min((RIGHT - LEFT) * 0.3);
+    let value_w = bars
+        .iter()
+        .map(|b| doc.width(&b.value_label, small))
+        .fold(0.0f32, f32::max)
+        + 8.0;
+    let x0 = LEFT + label_w + 8.0;
+    let x1 = RIGHT - value_w;
+    let top_pad = if reference.is_some() { 12.0 } else { 2.0 };
+    let height = top_pad + bars.len() as f32 * (BAR_H + BAR_GAP) + 30.0;
+    doc.ensure(height);
+    let top = doc.y + top_pad;
+
+    let max = bars
+        .iter()
+        .map(|b| b.interval.map_or(b.value, |(_, hi)| hi.max(b.value)))
+        .chain(reference.map(|r| r.value))
+        .fold(axis.min_max, f64::max);
+    let ticks = ticks(max, 5);
+    let top_tick = *ticks.last().unwrap_or(&1.0);
+    let x_of = |v: f64| x0 + (x1 - x0) * (v.max(0.0) / top_tick) as f32;
+    let plot_bottom = top + bars.len() as f32 * (BAR_H + BAR_GAP);
+
+    for &t in &ticks {
+        let x = x_of(t);
+        doc.line((x, top - 2.0), (x, plot_bottom), colour::RULE, 0.5, false);
+        doc.text_centred(
+            x,
+            plot_bottom + 9.0,
+            &tick_label(t * axis.scale, &axis.unit),
+            small.grey(),
+        );
+    }
+    doc.text_centred(
+        (x0 + x1) / 2.0,
+        plot_bottom + 20.0,
+        &axis.title,
+        small.grey(),
+    );
+
+    for (i, b) in bars.iter().enumerate() {
+        let y = top + i as f32 * (BAR_H + BAR_GAP);
+        let label = doc.fit(&b.label, label_look, label_w);
+        doc.text_right(x0 - 6.0, y + BAR_H - 2.5, &label, label_look);
+        let fill = if b.faint { faint(b.colour) } else { b.colour };
+        let w = x_of(b.value) - x0;
+        if w > 0.0 {
+            doc.rect(x0, y, w, BAR_H, fill);
+        }
+        let mut end = x_of(b.value);
+        if let Some((lo, hi)) = b.interval {
+            let (a, z) = (x_of(lo), x_of(hi));
+            let mid = y + BAR_H / 2.0;
+            doc.line((a, mid), (z, mid), colour::TEXT, 0.7, false);
+            doc.line((a, mid - 3.0), (a, mid + 3.0), colour::TEXT, 0.7, false);
+            doc.line((z, mid - 3.0), (z, mid + 3.0), colour::TEXT, 0.7, false);
+            end = end.max(z);
+        }
+        let look = if b.faint {
+            small.italic().grey()
+        } else {
+            small
+        };
+        doc.text(end + 4.0, y + BAR_H - 2.5, &b.value_label, look);
+    }
+    if let Some(r) = reference {
+        let x = x_of(r.value);
+        doc.line((x, top - 4.0), (x, plot_bottom), colour::GREY, 0.8, true);
+        doc.text_centred(x, top - 6.0, &r.label, small.grey());
+    }
+    doc.y = plot_bottom + 28.0;
+}
+
+/// A paler version of a palette colour (for low samples).
+fn faint(c: colour::Rgb) -> colour::Rgb {
+    let mix = |v: u8| ((u16::from(v) + 2 * 255) / 3) as u8;
+    (mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// Vertical columns in the order given (days, visits), labelled below every `label_every`.
+pub fn columns(
+    doc: &mut Doc<'_>,
+    values: &[(String, f64)],
+    axis_title: &str,
+    label_every: usize,
+    colour: colour::Rgb,
+    empty_message: &str,
+) {
+    if values.iter().all(|v| v.1 <= 0.0) {
+        empty(doc, empty_message, 60.0);
+        return;
+    }
+    let small = Look::BODY.sized(SMALL);
+    let tiny = Look::BODY.sized(6.5);
+    let plot_h = 110.0;
+    doc.ensure(plot_h + 40.0);
+    let top = doc.y + 6.0;
+    let bottom = top + plot_h;
+    let max = values.iter().map(|v| v.1).fold(0.0, f64::max);
+    let ticks = ticks(max, 4);
+    let top_tick = *ticks.last().unwrap_or(&1.0);
+    let tick_w = ticks
+        .iter()
+        .map(|&t| doc.width(&tick_label(t, ""), small))
+        .fold(0.0f32, f32::max);
+    let x0 = LEFT + tick_w + 6.0;
+    let slot = (RIGHT - x0) / values.len() as f32;
+    let y_of = |v: f64| bottom - plot_h * (v / top_tick) as f32;
+    for &t in &ticks {
+        let y = y_of(t);
+        doc.line((x0, y), (RIGHT, y), colour::RULE, 0.5, false);
+        doc.text_right(x0 - 4.0, y + 2.5, &tick_label(t, ""), small.grey());
+    }
+    for (i, (label, v)) in values.iter().enumerate() {
+        let x = x0 + i as f32 * slot;
+        let h = bottom - y_of(*v);
+        if h > 0.0 {
+            doc.rect(x + slot * 0.15, y_of(*v), slot * 0.7, h, colour);
+            doc.text_centred(
+                x + slot / 2.0,
+                y_of(*v) - 2.0,
+                &tick_label(*v, ""),
+                tiny.grey(),
+            );
+        }
+        if i % label_every.max(1) == 0 {
+            doc.text_centred(x + slot / 2.0, bottom + 9.0, label, small.grey());
+        }
+    }
+    doc.text_centred((x0 + RIGHT) / 2.0, bottom + 21.0, axis_title, small.grey());
+    doc.y = bottom + 30.0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_ticks() {
+        assert_eq!(nice_step(10.0, 5), 2.0);
+        assert_eq!(nice_step(12.0, 5), 2.5);
+        assert_eq!(nice_step(1.0, 5), 0.2);
+        assert_eq!(nice_step(23.0, 4), 10.0);
+        assert_eq!(nice_step(470.0, 5), 100.0);
+        assert_eq!(ticks(12.0, 5), vec![0.0, 2.5, 5.0, 7.5, 10.0, 12.5]);
+        assert_eq!(ticks(0.0, 5), vec![0.0, 1.0]);
+    }
+}

@@ -1,0 +1,286 @@
+//! Fonts for the PDFs: DejaVu Sans (embedded in the binary) first, then `--font` and fonts
+//! found on the system for the characters DejaVu lacks (Hangul, CJK …). printpdf does no
+//! fallback, so every string is split into runs by which font has each character.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use printpdf::ParsedFont;
+
+/// Regular, bold or oblique: the three DejaVu faces the reports use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Style {
+    Regular,
+    Bold,
+    Italic,
+}
+
+/// One font file: its metrics (ttf-parser) and its printpdf form, parsed once.
+pub struct Face {
+    pub name: String,
+    face: ttf_parser::Face<'static>,
+    units_per_em: f32,
+    pub parsed: ParsedFont,
+}
+
+impl Face {
+    /// `bytes` live as long as the process: fonts are loaded once and shared by every PDF.
+    fn load(name: String, bytes: &'static [u8], index: u32) -> Option<Face> {
+        let face = ttf_parser::Face::parse(bytes, index).ok()?;
+        let parsed = ParsedFont::from_bytes(bytes, index as usize, &mut Vec::new())?;
+        Some(Face {
+            name,
+            units_per_em: f32::from(face.units_per_em()),
+            face,
+            parsed,
+        })
+    }
+
+    pub fn has(&self, c: char) -> bool {
+        self.face.glyph_index(c).is_some()
+    }
+
+    /// Advance width of `c` at `size` points (0 for a character without a glyph).
+    pub fn advance(&self, c: char, size: f32) -> f32 {
+        self.face
+            .glyph_index(c)
+            .and_then(|g| self.face.glyph_hor_advance(g))
+            .map_or(0.0, |a| f32::from(a) * size / self.units_per_em)
+    }
+}
+
+/// The fonts of a run of reports: three base faces and any fallbacks, in order of preference.
+pub struct Fonts {
+    regular: Face,
+    bold: Face,
+    italic: Face,
+    /// `--font` first, then system fonts, for characters DejaVu lacks.
+    fallbacks: Vec<Face>,
+    /// Characters no font has, reported once per run.
+    missing: Mutex<BTreeSet<char>>,
+}
+
+/// Which face to set a run in: a base face, or fallback number n.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FaceRef {
+    Base(Style),
+    Fallback(usize),
+}
+
+impl Fonts {
+    /// DejaVu Sans, then `extra` (the `--font` option), then system fonts that cover what
+    /// DejaVu lacks. System fonts are looked for only when `needed` has such characters.
+    pub fn load(extra: Option<&Path>, needed: &str) -> Result<Fonts, String> {
+        let base = |name: &str, bytes: &'static [u8]| {
+            Face::load(name.to_string(), bytes, 0)
+                .ok_or_else(|| format!("the embedded {name} font does not parse"))
+        };
+        let regular = base("DejaVu Sans", dejavu::sans::regular())?;
+        let bold = base("DejaVu Sans Bold", dejavu::sans::bold())?;
+        let italic = base("DejaVu Sans Oblique", dejavu::sans::oblique())?;
+        let mut fallbacks = Vec::new();
+        if let Some(path) = extra {
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("{}: cannot read the font: {e}", path.display()))?;
+            let face = Face::load(
+                path.display().to_string(),
+                Box::leak(bytes.into_boxed_slice()),
+                0,
+            )
+            .ok_or_else(|| format!("{}: not a font that can be read", path.display()))?;
+            fallbacks.push(face);
+        }
+        let mut fonts = Fonts {
+            regular,
+            bold,
+            italic,
+            fallbacks,
+            missing: Mutex::new(BTreeSet::new()),
+        };
+        let lacking: BTreeSet<char> = needed
+            .chars()
+            .filter(|&c| !c.is_control() && fonts.pick(c, Style::Regular).is_none())
+            .collect();
+        if !lacking.is_empty() {
+            fonts.fallbacks.extend(system_fallbacks(&lacking));
+        }
+        Ok(fonts)
+    }
+
+    pub fn face(&self, f: FaceRef) -> &Face {
+        match f {
+            FaceRef::Base(Style::Regular) => &self.regular,
+            FaceRef::Base(Style::Bold) => &self.bold,
+            FaceRef::Base(Style::Italic) => &self.italic,
+            FaceRef::Fallback(i) => &self.fallbacks[i],
+        }
+    }
+
+    /// Every face a document may use, with the reference ops use for it.
+    pub fn all(&self) -> Vec<(FaceRef, &Face)> {
+        let mut v = vec![
+            (FaceRef::Base(Style::Regular), &self.regular),
+            (FaceRef::Base(Style::Bold), &self.bold),
+            (FaceRef::Base(Style::Italic), &self.italic),
+        ];
+        v.extend(
+            self.fallbacks
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (FaceRef::Fallback(i), f)),
+        );
+        v
+    }
+
+    fn pick(&self, c: char, style: Style) -> Option<FaceRef> {
+        let base = FaceRef::Base(style);
+        if self.face(base).has(c) {
+            return Some(base);
+        }
+        // `--font` is first among the fallbacks: it wins over DejaVu's other faces too.
+        if let Some(i) = self.fallbacks.iter().position(|f| f.has(c)) {
+            return Some(FaceRef::Fallback(i));
+        }
+        [Style::Regular, Style::Bold, Style::Italic]
+            .into_iter()
+            .map(FaceRef::Base)
+            .find(|&f| self.face(f).has(c))
+    }
+
+    /// Splits `text` into runs of one face each. A character no font has stays in the base
+    /// face (where it shows as a box) and is remembered for [`Fonts::missing`].
+    pub fn runs<'t>(&self, text: &'t str, style: Style) -> Vec<(FaceRef, &'t str)> {
+        let mut runs: Vec<(FaceRef, &'t str)> = Vec::new();
+        let mut start = 0;
+        let mut current: Option<FaceRef> = None;
+        for (i, c) in text.char_indices() {
+            let f = if c.is_whitespace() {
+                current.unwrap_or(FaceRef::Base(style))
+            } else {
+                self.pick(c, style).unwrap_or_else(|| {
+                    self.missing.lock().expect("not poisoned").insert(c);
+                    FaceRef::Base(style)
+                })
+            };
+            match current {
+                Some(cur) if cur != f => {
+                    runs.push((cur, &text[start..i]));
+                    start = i;
+                    current = Some(f);
+                }
+                None => current = Some(f),
+                _ => {}
+            }
+        }
+        if let Some(cur) = current {
+            runs.push((cur, &text[start..]));
+        }
+        runs
+    }
+
+    /// Width of `text` at `size` points.
+    pub fn width(&self, text: &str, size: f32, style: Style) -> f32 {
+        self.runs(text, style)
+            .iter()
+            .map(|(f, s)| {
+                let face = self.face(*f);
+                s.chars().map(|c| face.advance(c, size)).sum::<f32>()
+            })
+            .sum()
+    }
+
+    /// Characters that no font could show, so far.
+    pub fn missing(&self) -> Vec<char> {
+        self.missing
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .copied()
+            .collect()
+    }
+}
+
+/// Font files under the usual directories, in a fixed order.
+fn font_files() -> Vec<PathBuf> {
+    let mut dirs = vec![
+        PathBuf::from("/usr/share/fonts"),
+        PathBuf::from("/usr/local/share/fonts"),
+    ];
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".fonts"));
+        dirs.push(Path::new(&home).join(".local/share/fonts"));
+    }
+    let mut files = Vec::new();
+    let mut stack = dirs;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| matches!(x.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc"))
+            {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// System fonts that cover `lacking`, the widest coverage first (ties: path order).
+fn system_fallbacks(lacking: &BTreeSet<char>) -> Vec<Face> {
+    let mut left: BTreeSet<char> = lacking.clone();
+    let mut chosen = Vec::new();
+    // Regular faces first: a bold or light file is a poor stand-in for body text.
+    let mut files = font_files();
+    files.sort_by_key(|p| {
+        let n = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        (
+            n.contains("bold") || n.contains("light") || n.contains("extra"),
+            p.clone(),
+        )
+    });
+    while !left.is_empty() {
+        let mut best: Option<(usize, &PathBuf)> = None;
+        for path in &files {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            let Ok(face) = ttf_parser::Face::parse(&bytes, 0) else {
+                continue;
+            };
+            let covered = left
+                .iter()
+                .filter(|&&c| face.glyph_index(c).is_some())
+                .count();
+            if covered > best.map_or(0, |b| b.0) {
+                best = Some((covered, path));
+            }
+        }
+        let Some((_, path)) = best else { break };
+        let Ok(bytes) = std::fs::read(path) else {
+            break;
+        };
+        // Kept for the life of the process, like the embedded fonts.
+        let Some(face) = Face::load(
+            path.display().to_string(),
+            Box::leak(bytes.into_boxed_slice()),
+            0,
+        ) else {
+            break;
+        };
+        left.retain(|&c| !face.has(c));
+        chosen.push(face);
+    }
+    chosen
+}

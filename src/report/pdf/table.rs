@@ -1,0 +1,262 @@
+//! Tables: a bold header on a grey band, thin rules between rows, numbers right-aligned,
+//! text shortened with "…" or wrapped within its column; a table that runs over the page
+//! repeats its header, and a row never splits.
+
+use super::{colour, Doc, Look, BODY, LEFT, RIGHT};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A column: its title, share of the table's width, alignment, and whether long text wraps
+/// (else it is shortened).
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub title: String,
+    pub weight: f32,
+    pub align: Align,
+    pub wrap: bool,
+}
+
+impl Column {
+    pub fn text(title: &str, weight: f32) -> Column {
+        Column {
+            title: title.to_string(),
+            weight,
+            align: Align::Left,
+            wrap: false,
+        }
+    }
+    pub fn number(title: &str, weight: f32) -> Column {
+        Column {
+            align: Align::Right,
+            ..Column::text(title, weight)
+        }
+    }
+    pub fn wrapping(title: &str, weight: f32) -> Column {
+        Column {
+            wrap: true,
+            ..Column::text(title, weight)
+        }
+    }
+}
+
+/// A cell: its main text, an optional grey note after it (an interval), and how it looks.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub text: String,
+    pub note: Option<String>,
+    pub look: Look,
+    /// Marked low-sample (the † needs its footnote on the page).
+    pub dagger: bool,
+}
+
+impl Cell {
+    pub fn new(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            note: None,
+            look: Look::BODY,
+            dagger: false,
+        }
+    }
+    pub fn with_note(mut self, note: Option<String>) -> Cell {
+        self.note = note.map(|n| format!(" {n}"));
+        self
+    }
+    /// A low-sample figure: grey italic with a dagger.
+    pub fn low_sample(mut self, low: bool) -> Cell {
+        if low && self.text != crate::report::format::MISSING {
+            self.text.push('†');
+            self.look = self.look.italic().grey();
+            self.dagger = true;
+        }
+        self
+    }
+    pub fn bold(mut self) -> Cell {
+        self.look = self.look.bold();
+        self
+    }
+}
+
+const PAD: f32 = 4.0;
+
+/// Column widths: each column's natural width (its widest cell, its longest header word),
+/// the space left over shared by weight; when the natural widths overflow, the text columns
+/// give way (they shorten or wrap) and the numbers keep theirs.
+fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
+    let available = RIGHT - LEFT;
+    let header_look = Look::BODY.bold().sized(7.5);
+    let natural: Vec<f32> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let header = c
+                .title
+                .split_whitespace()
+                .map(|w| doc.width(w, header_look))
+                .fold(0.0f32, f32::max);
+            let cells = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|cell| {
+                    doc.width(&cell.text, cell.look)
+                        + cell
+                            .note
+                            .as_ref()
+                            .map_or(0.0, |n| doc.width(n, cell.look.grey()))
+                })
+                .fold(0.0f32, f32::max);
+            let cells = if c.wrap {
+                cells.min(available * 0.5)
+            } else {
+                cells
+            };
+            header.max(cells) + 2.0 * PAD + 1.0
+        })
+        .collect();
+    let sum: f32 = natural.iter().sum();
+    if sum <= available {
+        let weights: f32 = columns.iter().map(|c| c.weight).sum();
+        return natural
+            .iter()
+            .zip(columns)
+            .map(|(n, c)| n + (available - sum) * c.weight / weights)
+            .collect();
+    }
+    let is_text = |c: &Column| c.align == Align::Left;
+    let fixed: f32 = natural
+        .iter()
+        .zip(columns)
+        .filter(|(_, c)| !is_text(c))
+        .map(|(n, _)| n)
+        .sum();
+    let text: f32 = natural
+        .iter()
+        .zip(columns)
+        .filter(|(_, c)| is_text(c))
+        .map(|(n, _)| n)
+        .sum();
+    let room = available - fixed;
+    if text > 0.0 && room > 40.0 {
+        natural
+            .iter()
+            .zip(columns)
+            .map(|(n, c)| if is_text(c) { n * room / text } else { *n })
+            .collect()
+    } else {
+        natural.iter().map(|n| n * available / sum).collect()
+    }
+}
+
+/// Draws a table at the cursor across the content width. `footnote` goes on every page the
+/// table reaches when any cell is marked low-sample.
+pub fn draw(doc: &mut Doc<'_>, columns: &[Column], rows: &[Vec<Cell>], footnote: Option<&str>) {
+    let widths = widths(doc, columns, rows);
+    let line_h = BODY * 1.35;
+    // The largest header size at which no title has to break inside a word.
+    let header_size = [8.5, 8.0, 7.5, 7.0, 6.5]
+        .into_iter()
+        .find(|&size| {
+            columns.iter().zip(&widths).all(|(c, w)| {
+                c.title
+                    .split_whitespace()
+                    .all(|word| doc.width(word, Look::BODY.bold().sized(size)) <= w - 2.0 * PAD)
+            })
+        })
+        .unwrap_or(6.5);
+    let has_dagger = rows.iter().flatten().any(|c| c.dagger);
+    let header = |doc: &mut Doc<'_>| {
+        if let (true, Some(note)) = (has_dagger, footnote) {
+            doc.footnote(note);
+        }
+        let look = Look::BODY.bold().sized(header_size);
+        let lines: Vec<Vec<String>> = columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| doc.wrap(&c.title, look, w - 2.0 * PAD))
+            .collect();
+        let n = lines.iter().map(Vec::len).max().unwrap_or(1) as f32;
+        let h = n * header_size * 1.3 + 2.0 * PAD;
+        let top = doc.y;
+        doc.rect(LEFT, top, RIGHT - LEFT, h, colour::BAND);
+        let mut x = LEFT;
+        for ((c, w), ls) in columns.iter().zip(&widths).zip(&lines) {
+            for (i, l) in ls.iter().enumerate() {
+                let y = top + PAD + header_size + i as f32 * header_size * 1.3;
+                match c.align {
+                    Align::Left => doc.text(x + PAD, y, l, look),
+                    Align::Right => doc.text_right(x + w - PAD, y, l, look),
+                }
+            }
+            x += w;
+        }
+        doc.y += h;
+        h
+    };
+    let row_lines = |doc: &Doc<'_>, row: &[Cell]| -> Vec<Vec<String>> {
+        row.iter()
+            .zip(columns)
+            .zip(&widths)
+            .map(|((cell, c), w)| {
+                let room = w
+                    - 2.0 * PAD
+                    - cell
+                        .note
+                        .as_ref()
+                        .map_or(0.0, |n| doc.width(n, cell.look.grey()));
+                if c.wrap {
+                    doc.wrap(&cell.text, cell.look, room)
+                } else {
+                    vec![doc.fit(&cell.text, cell.look, room)]
+                }
+            })
+            .collect()
+    };
+    // The header and at least the first row stay together.
+    let first_h = rows.first().map_or(0.0, |r| {
+        row_lines(doc, r).iter().map(Vec::len).max().unwrap_or(1) as f32 * line_h + 2.0 * PAD
+    });
+    doc.ensure(3.0 * 8.5 * 1.3 + first_h);
+    header(doc);
+    for row in rows {
+        let lines = row_lines(doc, row);
+        let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * line_h + 2.0 * PAD - 2.0;
+        if doc.y + h > doc.bottom() {
+            doc.new_page();
+            header(doc);
+        }
+        let top = doc.y;
+        let mut x = LEFT;
+        for (((cell, c), w), ls) in row.iter().zip(columns).zip(&widths).zip(&lines) {
+            for (i, l) in ls.iter().enumerate() {
+                let y = top + PAD + BODY + i as f32 * line_h - 1.0;
+                match c.align {
+                    Align::Left => {
+                        doc.text(x + PAD, y, l, cell.look);
+                        if let (Some(n), 0) = (&cell.note, i) {
+                            let after = x + PAD + doc.width(l, cell.look);
+                            doc.text(after, y, n, cell.look.grey());
+                        }
+                    }
+                    Align::Right => {
+                        let note_w = cell
+                            .note
+                            .as_ref()
+                            .map_or(0.0, |n| doc.width(n, cell.look.grey()));
+                        doc.text_right(x + w - PAD - note_w, y, l, cell.look);
+                        if let (Some(n), 0) = (&cell.note, i) {
+                            doc.text_right(x + w - PAD, y, n, cell.look.grey());
+                        }
+                    }
+                }
+            }
+            x += w;
+        }
+        doc.y += h;
+        doc.line((LEFT, doc.y), (RIGHT, doc.y), colour::RULE, 0.5, false);
+    }
+    doc.y += 4.0;
+}
