@@ -110,6 +110,7 @@ pub fn change(
     let size = delta.abs();
     let text = match unit {
         Unit::Count => thousands(size as i64),
+        Unit::Points if size == 1.0 => "1 pt".to_string(),
         Unit::Points => format!("{} pts", size as i64),
         Unit::Hours => format!("{size:.1} h"),
         Unit::Money => money(Some(size)),
@@ -163,6 +164,10 @@ mod tests {
 
     #[test]
     fn changes() {
+        assert_eq!(
+            change(Some(0.45), Some(0.46), Unit::Points, true),
+            Some(("▼ 1 pt".into(), Trend::Worse))
+        );
         assert_eq!(
             change(Some(120.0), Some(108.0), Unit::Count, true),
             Some(("▲ 12".into(), Trend::Better))

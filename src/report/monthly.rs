@@ -29,7 +29,7 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
         ),
     );
 
-    tiles(&mut doc, m, &before);
+    tiles(&mut doc, m, &before, settings.thresholds.responder);
 
     // A technique keeps its colour in every chart: its place in the by-technique list.
     let colour_of = |name: &str| {
@@ -84,7 +84,7 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
 
     doc.heading("Outcomes by technique", 60.0);
     let columns = [
-        Column::text("Technique", 2.4),
+        Column::wrapping("Technique", 2.4),
         Column::number("Sessions", 1.0),
         Column::number("Soreness median", 1.15),
         Column::number("Soreness p90", 1.15),
@@ -226,7 +226,11 @@ fn outcome_cells(o: &Outcomes) -> Vec<Cell> {
 type Tile<'a> = (&'a str, String, String, Option<(String, Trend)>);
 
 /// The seven headline figures, each with its change against the month before.
-fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str) {
+fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
+    let fell = format!(
+        "Clients whose pain fell by {}% or more",
+        (responder * 100.0).round()
+    );
     let t = &m.totals;
     let p = &m.previous.totals;
     let as_f = |v: u64| Some(v as f64);
@@ -291,7 +295,7 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str) {
             ),
         ),
         (
-            "Clients whose pain fell by 30% or more",
+            fell.as_str(),
             format::percent(m.overall.responders.rate),
             format!(
                 "{} of {} sessions",

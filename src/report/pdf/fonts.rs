@@ -284,3 +284,48 @@ fn system_fallbacks(lacking: &BTreeSet<char>) -> Vec<Face> {
     }
     chosen
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dejavu_sets_latin_and_cyrillic_in_one_run() {
+        let fonts = Fonts::load(None, "").unwrap();
+        let runs = fonts.runs("Łukasz Dvořák, Анна", Style::Regular);
+        assert_eq!(
+            runs,
+            vec![(FaceRef::Base(Style::Regular), "Łukasz Dvořák, Анна")]
+        );
+        assert!(fonts.missing().is_empty());
+        // Widths come from the font: "ii" is narrower than "WW".
+        assert!(fonts.width("ii", 10.0, Style::Regular) < fonts.width("WW", 10.0, Style::Regular));
+        assert!(fonts.width("Ann", 10.0, Style::Bold) > fonts.width("Ann", 10.0, Style::Regular));
+    }
+
+    #[test]
+    fn hangul_falls_back_to_a_system_font_or_is_reported() {
+        let text = "Ann 김민준";
+        let fonts = Fonts::load(None, text).unwrap();
+        let runs = fonts.runs(text, Style::Regular);
+        let system_has_hangul = font_files().iter().any(|p| {
+            std::fs::read(p)
+                .ok()
+                .and_then(|b| {
+                    ttf_parser::Face::parse(&b, 0)
+                        .ok()
+                        .map(|f| f.glyph_index('김').is_some())
+                })
+                .unwrap_or(false)
+        });
+        if system_has_hangul {
+            assert_eq!(runs[0], (FaceRef::Base(Style::Regular), "Ann "));
+            assert_eq!(runs[1], (FaceRef::Fallback(0), "김민준"));
+            assert!(fonts.missing().is_empty());
+        } else {
+            // No font has it: the run stays in the base face and the characters are named.
+            assert_eq!(runs, vec![(FaceRef::Base(Style::Regular), text)]);
+            assert_eq!(fonts.missing(), vec!['김', '민', '준']);
+        }
+    }
+}

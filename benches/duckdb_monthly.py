@@ -1,0 +1,42 @@
+"""The yardstick for `monthly`: DuckDB loading the same two CSVs, keeping the latest feedback
+per session, and running the monthly groupings (totals, by technique, by therapist, by region,
+by day) for one month. Prints the wall time in seconds. Usage: duckdb_monthly.py DIR YYYY-MM"""
+import sys
+import time
+
+import duckdb
+
+folder, month = sys.argv[1], sys.argv[2]
+start = time.perf_counter()
+con = duckdb.connect()
+con.execute(f"""
+create table s as select * from read_csv('{folder}/sessions.csv', header=true);
+create table f as select *, row_number() over () as line
+  from read_csv('{folder}/feedback.csv', header=true, types={{'submitted': 'VARCHAR'}});
+create table fb as select * from f
+  qualify row_number() over (partition by session_id order by submitted[1:10] desc, line desc) = 1;
+create table v as select s.*, fb.soreness_hours, fb.pain_followup, fb.mobility, fb.satisfaction,
+  fb.session_id is not null as has_feedback
+  from s left join fb using (session_id)
+  where strftime(s.date, '%Y-%m') = '{month}';
+""")
+outcome = """count(*) sessions, count(distinct client_id) clients, sum(duration_min) minutes,
+  sum(fee) revenue, count(*) filter (has_feedback) responses,
+  count(soreness_hours) sore_n, avg(soreness_hours), median(soreness_hours),
+  quantile_cont(soreness_hours, 0.9), avg((soreness_hours > 48)::int),
+  count(pain_before - pain_followup), avg(pain_before - pain_followup), stddev_samp(pain_before - pain_followup),
+  count(*) filter (pain_before > 0 and pain_followup is not null),
+  count(*) filter (pain_before > 0 and pain_followup is not null and (pain_before - pain_followup) / pain_before >= 0.3),
+  avg(pain_before - pain_after), avg(satisfaction), avg((mobility >= 4)::int)"""
+for q in [
+    f"select {outcome} from v",
+    f"select technique, {outcome} from v group by technique",
+    f"select therapist, {outcome} from v group by therapist",
+    "select r, count(*) from (select unnest(string_split(body_region, ';')) r from v) group by r",
+    "select date, count(*) from v group by date",
+    """select count(*) filter (first_date >= min_month) from
+       (select client_id, min(date) first_date from s group by client_id) c
+       join (select distinct client_id, min(date) over () min_month from v) p using (client_id)""",
+]:
+    con.execute(q).fetchall()
+print(f"{time.perf_counter() - start:.3f}")
