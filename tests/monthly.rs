@@ -289,3 +289,90 @@ fn the_pdf_names_the_figures_and_no_client() {
         "a rerun changed the PDF"
     );
 }
+
+#[test]
+fn without_a_fee_column_revenue_is_null_not_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (sessions, feedback, config) = (
+        data("aliases/sessions.csv"),
+        data("aliases/feedback.csv"),
+        data("aliases/practice-report.toml"),
+    );
+    let o = run_dated(
+        dir.path(),
+        &[
+            "monthly",
+            "--sessions",
+            sessions.to_str().unwrap(),
+            "--feedback",
+            feedback.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let j = read_json(&out.join("monthly-2026-05.json"));
+    assert_eq!(j["sessions"], 2);
+    assert_eq!(j["revenue"], Value::Null);
+    assert_eq!(j["by_technique"][0]["technique"], "ischemic_compression");
+    assert_eq!(j["by_technique"][0]["revenue"], Value::Null);
+    // The practice name from the config is on every page; a missing revenue is an en dash.
+    let text = pdf_text(&out.join("monthly-2026-05.pdf"));
+    assert!(text.contains("Harbour Street Massage"), "{text}");
+    let pages = pdf_pages(&out.join("monthly-2026-05.pdf"));
+    assert_eq!(text.matches("Harbour Street Massage").count(), pages);
+}
+
+#[test]
+fn strict_and_empty_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (sessions, feedback) = (data("rules/sessions.csv"), data("rules/feedback.csv"));
+    let o = run_in(
+        dir.path(),
+        &[
+            "run",
+            "--strict",
+            "--sessions",
+            sessions.to_str().unwrap(),
+            "--feedback",
+            feedback.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    // Reports are written all the same; the exit code says rows were rejected.
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(out.join("monthly-2026-03.pdf").exists());
+    assert_eq!(
+        read_json(&out.join("monthly-2026-03.json"))["data_quality"]["sessions_rejected"],
+        16
+    );
+
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(
+        &empty,
+        "session_id,client_id,therapist,date,technique,body_region,duration_min\n",
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "monthly",
+            "--sessions",
+            empty.to_str().unwrap(),
+            "--feedback",
+            feedback.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "practice-report: error: no accepted session to report on\n"
+    );
+}
