@@ -96,8 +96,13 @@ fn volume() -> Vec<Expr> {
 /// Computes every figure of the monthly report for `period`.
 pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Monthly> {
     let previous_period = period.previous_month();
-    let (totals, overall) = period_totals(ingested, period, t)?;
-    let (prev_totals, prev_overall) = period_totals(ingested, previous_period, t)?;
+    let first = first_dates(ingested)?;
+    let has_fee = ingested.has_fee;
+    // Each period's visits are joined and filtered once; every figure reads that frame.
+    let now = visits_in(ingested, period)?;
+    let before = visits_in(ingested, previous_period)?;
+    let (totals, overall) = period_totals(&now, &first, period, has_fee, t)?;
+    let (prev_totals, prev_overall) = period_totals(&before, &first, previous_period, has_fee, t)?;
     Ok(Monthly {
         period,
         totals,
@@ -107,40 +112,56 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
             overall: prev_overall,
         },
         overall,
-        by_technique: groups(ingested, period, "technique", t)?,
-        by_therapist: groups(ingested, period, "therapist", t)?,
-        by_region: by_region(ingested, period)?,
-        by_day: by_day(ingested, period)?,
+        by_technique: groups(&now, "technique", has_fee, t)?,
+        by_therapist: groups(&now, "therapist", has_fee, t)?,
+        by_region: by_region(&now)?,
+        by_day: by_day(&now, period)?,
         data_quality: ingested.quality.clone(),
     })
 }
 
-/// Totals and the overall outcome block of one period.
-pub fn period_totals(
-    ingested: &Ingested,
-    period: Period,
-    t: &Thresholds,
-) -> Result<(Totals, Outcomes)> {
-    let in_period = visits(ingested).filter(period.contains_date());
-    let mut aggs = volume();
-    aggs.extend(outcomes::aggregations(t));
-    let df = in_period
-        .clone()
-        .select(aggs)
+/// The visits (sessions with their counted feedback) of one period.
+pub fn visits_in(ingested: &Ingested, period: Period) -> Result<DataFrame> {
+    visits(ingested)
+        .filter(period.contains_date())
         .collect()
-        .map_err(err("the period totals"))?;
+        .map_err(err("the period's visits"))
+}
 
-    // Per client: sessions in the period and the first session in the whole file.
-    let first = ingested
+/// Each client's first accepted session date in the whole file (`client_id`, `first_date`).
+pub fn first_dates(ingested: &Ingested) -> Result<DataFrame> {
+    ingested
         .sessions
         .clone()
         .lazy()
         .group_by([col("client_id")])
-        .agg([col("date").min().alias("first_date")]);
-    let clients = in_period
+        .agg([col("date").min().alias("first_date")])
+        .collect()
+        .map_err(err("each client's first session"))
+}
+
+/// Totals and the overall outcome block of one period's visits.
+pub fn period_totals(
+    visits: &DataFrame,
+    first: &DataFrame,
+    period: Period,
+    has_fee: bool,
+    t: &Thresholds,
+) -> Result<(Totals, Outcomes)> {
+    let mut aggs = volume();
+    aggs.extend(outcomes::aggregations(t));
+    let df = visits
+        .clone()
+        .lazy()
+        .select(aggs)
+        .collect()
+        .map_err(err("the period totals"))?;
+    let clients = visits
+        .clone()
+        .lazy()
         .group_by([col("client_id")])
         .agg([len().alias("n")])
-        .left_join(first, col("client_id"), col("client_id"))
+        .left_join(first.clone().lazy(), col("client_id"), col("client_id"))
         .select([
             col("first_date")
                 .gt_eq(super::date_lit(period.from))
@@ -167,30 +188,24 @@ pub fn period_totals(
         returning_clients: client_count - new_clients.min(client_count),
         clients_multi_session: count(&clients, "multi", 0),
         minutes: value_i64(&df, "minutes", 0).unwrap_or(0),
-        revenue: revenue(ingested, &df, 0),
+        revenue: revenue(has_fee, &df, 0),
         feedback_responses,
         feedback_response_rate: (sessions > 0).then(|| feedback_responses as f64 / sessions as f64),
     };
     Ok((totals, outcomes::read(&df, 0, t)))
 }
 
-fn revenue(ingested: &Ingested, df: &DataFrame, row: usize) -> Option<f64> {
-    ingested
-        .has_fee
-        .then(|| value_f64(df, "revenue", row).unwrap_or(0.0))
+fn revenue(has_fee: bool, df: &DataFrame, row: usize) -> Option<f64> {
+    has_fee.then(|| value_f64(df, "revenue", row).unwrap_or(0.0))
 }
 
 /// Figures per value of `key` (technique or therapist), sorted by sessions, then name.
-pub fn groups(
-    ingested: &Ingested,
-    period: Period,
-    key: &str,
-    t: &Thresholds,
-) -> Result<Vec<Group>> {
+pub fn groups(visits: &DataFrame, key: &str, has_fee: bool, t: &Thresholds) -> Result<Vec<Group>> {
     let mut aggs = volume();
     aggs.extend(outcomes::aggregations(t));
-    let df = visits(ingested)
-        .filter(period.contains_date())
+    let df = visits
+        .clone()
+        .lazy()
         .group_by([col(key)])
         .agg(aggs)
         .collect()
@@ -201,7 +216,7 @@ pub fn groups(
             sessions: count(&df, "sessions", row),
             clients: count(&df, "clients", row),
             minutes: value_i64(&df, "minutes", row).unwrap_or(0),
-            revenue: revenue(ingested, &df, row),
+            revenue: revenue(has_fee, &df, row),
             feedback_responses: count(&df, "feedback_responses", row),
             outcomes: outcomes::read(&df, row, t),
         })
@@ -214,16 +229,14 @@ pub fn groups(
     Ok(out)
 }
 
-fn by_region(ingested: &Ingested, period: Period) -> Result<Vec<RegionCount>> {
+fn by_region(visits: &DataFrame) -> Result<Vec<RegionCount>> {
     let explode = ExplodeOptions {
         empty_as_null: false,
         keep_nulls: false,
     };
-    let df = ingested
-        .sessions
+    let df = visits
         .clone()
         .lazy()
-        .filter(period.contains_date())
         .select([col("body_region").explode(explode).alias("region")])
         .group_by([col("region")])
         .agg([len().alias("sessions")])
@@ -243,12 +256,10 @@ fn by_region(ingested: &Ingested, period: Period) -> Result<Vec<RegionCount>> {
     Ok(out)
 }
 
-fn by_day(ingested: &Ingested, period: Period) -> Result<Vec<DayCount>> {
-    let df = ingested
-        .sessions
+fn by_day(visits: &DataFrame, period: Period) -> Result<Vec<DayCount>> {
+    let df = visits
         .clone()
         .lazy()
-        .filter(period.contains_date())
         .group_by([col("date").cast(DataType::Int32).alias("day")])
         .agg([len().alias("sessions")])
         .collect()
