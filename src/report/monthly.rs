@@ -130,19 +130,23 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
             ]
         })
         .collect();
-    table::draw(
-        &mut doc,
-        &[
-            Column::text("Therapist", 2.6),
-            Column::number("Sessions", 1.0),
-            Column::number("Clients", 1.0),
-            Column::number("Minutes", 1.1),
-            Column::number("Revenue", 1.3),
-            Column::number(&fell, 2.2),
-        ],
-        &therapist_rows,
-        Some(&dagger_note),
-    );
+    if therapist_rows.is_empty() {
+        chart::empty(&mut doc, "No sessions in this month", 40.0);
+    } else {
+        table::draw(
+            &mut doc,
+            &[
+                Column::text("Therapist", 2.6),
+                Column::number("Sessions", 1.0),
+                Column::number("Clients", 1.0),
+                Column::number("Minutes", 1.1),
+                Column::number("Revenue", 1.3),
+                Column::number(&fell, 2.2),
+            ],
+            &therapist_rows,
+            Some(&dagger_note),
+        );
+    }
 
     doc.heading("Body regions treated", 60.0);
     let region_bars: Vec<Bar> = m
