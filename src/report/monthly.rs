@@ -45,24 +45,12 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
     let bars: Vec<Bar> = m
         .by_technique
         .iter()
-        .map(|g| Bar {
-            label: names.technique(&g.name),
-            value: g.sessions as f64,
-            colour: colour_of(&g.name),
-            value_label: format::count(g.sessions),
-            interval: None,
-            faint: false,
-        })
+        .map(|g| Bar::count(names.technique(&g.name), g.sessions, colour_of(&g.name)))
         .collect();
     chart::hbars(
         &mut doc,
         &bars,
-        &Axis {
-            title: "sessions".into(),
-            unit: String::new(),
-            scale: 1.0,
-            min_max: 1.0,
-        },
+        &Axis::counts("sessions"),
         None,
         "No sessions in this month",
     );
@@ -152,24 +140,12 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
     let region_bars: Vec<Bar> = m
         .by_region
         .iter()
-        .map(|r| Bar {
-            label: names.region(&r.region),
-            value: r.sessions as f64,
-            colour: colour::PALETTE[4],
-            value_label: format::count(r.sessions),
-            interval: None,
-            faint: false,
-        })
+        .map(|r| Bar::count(names.region(&r.region), r.sessions, colour::PALETTE[4]))
         .collect();
     chart::hbars(
         &mut doc,
         &region_bars,
-        &Axis {
-            title: "sessions (a session that treated several regions counts in each)".into(),
-            unit: String::new(),
-            scale: 1.0,
-            min_max: 1.0,
-        },
+        &Axis::counts("sessions (a session that treated several regions counts in each)"),
         None,
         "No sessions in this month",
     );

@@ -48,6 +48,20 @@ pub struct Bar {
     pub faint: bool,
 }
 
+impl Bar {
+    /// A bar of a count, labelled with it.
+    pub fn count(label: String, n: u64, colour: colour::Rgb) -> Bar {
+        Bar {
+            label,
+            value: n as f64,
+            colour,
+            value_label: crate::report::format::count(n),
+            interval: None,
+            faint: false,
+        }
+    }
+}
+
 /// A dashed vertical line across the bars, labelled at its top.
 #[derive(Debug, Clone)]
 pub struct Reference {
@@ -65,6 +79,18 @@ pub struct Axis {
     pub scale: f64,
     /// The axis reaches at least this far (1.0 for shares).
     pub min_max: f64,
+}
+
+impl Axis {
+    /// A plain count axis.
+    pub fn counts(title: &str) -> Axis {
+        Axis {
+            title: title.to_string(),
+            unit: String::new(),
+            scale: 1.0,
+            min_max: 1.0,
+        }
+    }
 }
 
 const BAR_H: f32 = 11.0;
