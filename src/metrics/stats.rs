@@ -42,6 +42,20 @@ pub fn wilson(x: u64, n: u64) -> (Option<f64>, Option<f64>) {
     )
 }
 
+/// 95% interval of the difference of two proportions x1/n1 − x2/n2 by Newcombe's hybrid
+/// score method (Newcombe 1998, method 10), from the two Wilson intervals. None when either
+/// group is empty.
+pub fn newcombe(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, f64, f64)> {
+    let (Some(l1), Some(u1)) = wilson(x1, n1) else { return None };
+    let (Some(l2), Some(u2)) = wilson(x2, n2) else { return None };
+    let p1 = x1 as f64 / n1 as f64;
+    let p2 = x2 as f64 / n2 as f64;
+    let d = p1 - p2;
+    let lower = d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt();
+    let upper = d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt();
+    Some((d, lower, upper))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +82,28 @@ mod tests {
         assert_eq!(t_interval(1, Some(2.0), None), (None, None));
         assert_eq!(t_interval(0, None, None), (None, None));
         assert_eq!(t_interval(3, Some(2.0), Some(f64::NAN)), (None, None));
+    }
+
+    #[test]
+    fn newcombe_matches_the_published_examples() {
+        // Newcombe (1998), Statistics in Medicine 17:873, table II, method 10 (checked
+        // independently with the same formula in Python):
+        // 56/70 − 48/80: 0.0524 to 0.3339; 9/10 − 3/10: 0.1705 to 0.8090.
+        let (d, lo, hi) = newcombe(56, 70, 48, 80).unwrap();
+        assert!((d - 0.2).abs() < 1e-12);
+        assert!((lo - 0.0524).abs() < 5e-5, "{lo}");
+        assert!((hi - 0.3339).abs() < 5e-5, "{hi}");
+        let (_, lo, hi) = newcombe(9, 10, 3, 10).unwrap();
+        assert!((lo - 0.1705).abs() < 5e-5, "{lo}");
+        assert!((hi - 0.8090).abs() < 5e-5, "{hi}");
+        // 6/7 − 2/7: 0.0582 to 0.8062; 5/56 − 0/29: −0.0381 to 0.1926 (the same table).
+        let (_, lo, hi) = newcombe(6, 7, 2, 7).unwrap();
+        assert!((lo - 0.0582).abs() < 5e-5, "{lo}");
+        assert!((hi - 0.8062).abs() < 5e-5, "{hi}");
+        let (_, lo, hi) = newcombe(5, 56, 0, 29).unwrap();
+        assert!((lo + 0.0381).abs() < 5e-5, "{lo}");
+        assert!((hi - 0.1926).abs() < 5e-5, "{hi}");
+        assert_eq!(newcombe(1, 0, 1, 2), None);
     }
 
     #[test]
