@@ -24,6 +24,9 @@ pub enum Command {
     Run(MonthArgs),
     /// The monthly report: monthly-YYYY-MM.pdf and .json (default: the latest month).
     Monthly(MonthArgs),
+    /// The technique comparison: techniques-FROM_TO.pdf and .csv (default: the 12 months
+    /// ending with the latest month that has sessions).
+    Techniques(PeriodArgs),
     /// Check both exports against the contract; write only rejects.csv and print the counts.
     Validate(InputArgs),
     /// Write a synthetic, seeded data set (sessions.csv and feedback.csv) of any size.
@@ -73,6 +76,24 @@ pub struct MonthArgs {
     pub month: Option<chrono::NaiveDate>,
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+/// A reporting command for a span of days.
+#[derive(Debug, Clone, Args)]
+pub struct PeriodArgs {
+    /// First day, YYYY-MM-DD [default: 11 months before the month of --to, day 1].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day, YYYY-MM-DD [default: the last day of the latest month that has sessions].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+fn parse_day(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date written YYYY-MM-DD"))
 }
 
 /// `YYYY-MM` → the first day of that month.

@@ -23,6 +23,9 @@ pub fn run(cli: cli::Cli) -> Result<i32> {
         cli::Command::Monthly(args) => {
             commands::monthly::run(&args.input.into_config()?, args.month)
         }
+        cli::Command::Techniques(args) => {
+            commands::techniques::run(&args.input.into_config()?, args.from, args.to)
+        }
         cli::Command::Validate(args) => commands::validate::run(&args.into_config()?),
         cli::Command::Sample(args) => commands::sample::run(&args),
     }

@@ -3,6 +3,7 @@
 pub mod monthly;
 pub mod run;
 pub mod sample;
+pub mod techniques;
 pub mod validate;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -67,9 +68,39 @@ pub(crate) fn generation_date() -> (String, i64) {
     (when.format("%Y-%m-%d").to_string(), when.timestamp())
 }
 
-/// Loads the fonts for text that holds `needed`; a bad `--font` is an input error.
-pub(crate) fn load_fonts(cfg: &Config, needed: &str) -> Result<crate::report::pdf::Fonts> {
-    crate::report::pdf::Fonts::load(cfg.font.as_deref(), needed).map_err(crate::error::Error::Usage)
+/// Loads the fonts for the aggregate reports: every therapist, technique and region name
+/// and the practice name must be set. A bad `--font` is an input error.
+pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<crate::report::pdf::Fonts> {
+    use polars::prelude::*;
+    let mut needed = cfg.ingest.settings.practice_name.clone();
+    let explode = ExplodeOptions {
+        empty_as_null: false,
+        keep_nulls: false,
+    };
+    for expr in [
+        col("therapist"),
+        col("technique"),
+        col("body_region").explode(explode),
+    ] {
+        let values = ingested
+            .sessions
+            .clone()
+            .lazy()
+            .select([expr.unique().alias("v")])
+            .collect()
+            .map_err(crate::error::Error::polars("collecting the names to set"))?;
+        if let Ok(c) = values.column("v").and_then(|c| c.str().cloned()) {
+            needed.extend(c.iter().flatten());
+        }
+    }
+    for labels in [
+        &cfg.ingest.settings.techniques.names,
+        &cfg.ingest.settings.regions.names,
+    ] {
+        needed.extend(labels.values().map(String::as_str));
+    }
+    crate::report::pdf::Fonts::load(cfg.font.as_deref(), &needed)
+        .map_err(crate::error::Error::Usage)
 }
 
 /// Warns once about characters that no font could show.

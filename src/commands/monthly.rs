@@ -9,12 +9,14 @@ use crate::error::{Error, Result};
 use crate::ingest::Ingested;
 use crate::metrics::{self, Period};
 use crate::report;
-use crate::report::pdf::Furniture;
+use crate::report::pdf::{Fonts, Furniture};
 
 pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
     let ingested = super::ingest_inputs(cfg)?;
     let period = report_month(&ingested, month)?;
-    let written = write(cfg, &ingested, period)?;
+    let fonts = super::load_fonts(cfg, &ingested)?;
+    let written = write(cfg, &ingested, period, &fonts)?;
+    super::warn_missing_glyphs(cfg, &fonts);
     if cfg.verbosity > Verbosity::Quiet {
         for path in &written {
             println!("wrote {}", path.display());
@@ -35,7 +37,12 @@ pub(crate) fn report_month(ingested: &Ingested, month: Option<NaiveDate>) -> Res
 }
 
 /// Computes and writes the monthly report; returns the paths written.
-pub(crate) fn write(cfg: &Config, ingested: &Ingested, period: Period) -> Result<Vec<PathBuf>> {
+pub(crate) fn write(
+    cfg: &Config,
+    ingested: &Ingested,
+    period: Period,
+    fonts: &Fonts,
+) -> Result<Vec<PathBuf>> {
     let thresholds = &cfg.ingest.settings.thresholds;
     let figures = metrics::monthly::monthly(ingested, period, thresholds)?;
     let stem = format!("monthly-{}", period.from.format("%Y-%m"));
@@ -43,11 +50,6 @@ pub(crate) fn write(cfg: &Config, ingested: &Ingested, period: Period) -> Result
     report::json::write_monthly(&json, &figures, thresholds)?;
 
     let settings = &cfg.ingest.settings;
-    let mut needed = settings.practice_name.clone();
-    for g in figures.by_technique.iter().chain(&figures.by_therapist) {
-        needed.push_str(&g.name);
-    }
-    let fonts = super::load_fonts(cfg, &needed)?;
     let (generated, timestamp) = super::generation_date();
     let furniture = Furniture {
         practice: settings.practice_name.clone(),
@@ -56,9 +58,8 @@ pub(crate) fn write(cfg: &Config, ingested: &Ingested, period: Period) -> Result
         generated,
         timestamp,
     };
-    let bytes = report::monthly::pdf(&figures, settings, &fonts, furniture);
+    let bytes = report::monthly::pdf(&figures, settings, fonts, furniture);
     let pdf = cfg.out_path(format!("{stem}.pdf"));
     report::write_atomic(&pdf, |w| w.write_all(&bytes))?;
-    super::warn_missing_glyphs(cfg, &fonts);
     Ok(vec![pdf, json])
 }

@@ -1,5 +1,6 @@
-//! `run`: the monthly batch. Validation (rejects.csv) and the monthly report for one month;
-//! the technique comparison and the client summaries join it as they land.
+//! `run`: the monthly batch. Validation (rejects.csv), the monthly report for one month and
+//! the technique comparison over the 12 months ending with it; the client summaries join it
+//! when they land.
 
 use chrono::NaiveDate;
 
@@ -9,7 +10,11 @@ use crate::error::Result;
 pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
     let ingested = super::ingest_inputs(cfg)?;
     let period = super::monthly::report_month(&ingested, month)?;
-    let written = super::monthly::write(cfg, &ingested, period)?;
+    let fonts = super::load_fonts(cfg, &ingested)?;
+    let mut written = super::monthly::write(cfg, &ingested, period, &fonts)?;
+    let span = super::techniques::twelve_months_to(period.to);
+    written.extend(super::techniques::write(cfg, &ingested, span, &fonts)?);
+    super::warn_missing_glyphs(cfg, &fonts);
     if cfg.verbosity > Verbosity::Quiet {
         let q = &ingested.quality;
         println!(
@@ -20,7 +25,10 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
             q.feedback.rejected,
             q.feedback.superseded
         );
-        println!("month: {} to {}", period.from, period.to);
+        println!(
+            "month: {} to {}; techniques: {} to {}",
+            period.from, period.to, span.from, span.to
+        );
         for path in &written {
             println!("wrote {}", path.display());
         }

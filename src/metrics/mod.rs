@@ -4,6 +4,7 @@
 pub mod monthly;
 pub mod outcomes;
 pub mod stats;
+pub mod techniques;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;

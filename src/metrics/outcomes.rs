@@ -59,6 +59,20 @@ pub struct Outcomes {
     pub low_sample: bool,
 }
 
+/// A session that can show a response: pain_before > 0 and a pain_followup. (A comparison
+/// with a null is null, and sums skip nulls: only true counts.)
+pub fn eligible() -> Expr {
+    col("pain_before")
+        .gt(lit(0.0))
+        .and(col("pain_followup").is_not_null())
+}
+
+/// An eligible session whose pain fell by at least the responder share.
+pub fn responder(t: &Thresholds) -> Expr {
+    let reduction = col("pain_before") - col("pain_followup");
+    eligible().and((reduction / col("pain_before")).gt_eq(lit(t.responder)))
+}
+
 /// The aggregations behind [`Outcomes`], for `select` (one group) or `group_by().agg`.
 /// Columns needed: pain_before, pain_after, pain_followup, soreness_hours, mobility,
 /// satisfaction.
@@ -68,9 +82,6 @@ pub fn aggregations(t: &Thresholds) -> Vec<Expr> {
     let sore = || col("soreness_hours");
     let reduction = || before() - followup();
     let immediate = || before() - col("pain_after");
-    // A comparison with a null is null, and sums skip nulls: only true counts.
-    let eligible = || before().gt(lit(0.0)).and(followup().is_not_null());
-    let responder = || eligible().and((reduction() / before()).gt_eq(lit(t.responder)));
     let as_share = |e: Expr| e.cast(DataType::Float64).mean();
     vec![
         sore().count().alias("o_sore_n"),
@@ -84,7 +95,7 @@ pub fn aggregations(t: &Thresholds) -> Vec<Expr> {
         reduction().mean().alias("o_red_mean"),
         reduction().std(1).alias("o_red_sd"),
         eligible().cast(DataType::Int64).sum().alias("o_eligible"),
-        responder()
+        responder(t)
             .cast(DataType::Int64)
             .sum()
             .alias("o_responders"),

@@ -46,8 +46,12 @@ pub fn wilson(x: u64, n: u64) -> (Option<f64>, Option<f64>) {
 /// score method (Newcombe 1998, method 10), from the two Wilson intervals. None when either
 /// group is empty.
 pub fn newcombe(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, f64, f64)> {
-    let (Some(l1), Some(u1)) = wilson(x1, n1) else { return None };
-    let (Some(l2), Some(u2)) = wilson(x2, n2) else { return None };
+    let (Some(l1), Some(u1)) = wilson(x1, n1) else {
+        return None;
+    };
+    let (Some(l2), Some(u2)) = wilson(x2, n2) else {
+        return None;
+    };
     let p1 = x1 as f64 / n1 as f64;
     let p2 = x2 as f64 / n2 as f64;
     let d = p1 - p2;

@@ -8,6 +8,8 @@ pub mod labels;
 pub mod monthly;
 pub mod pdf;
 pub mod rejects;
+pub mod techniques;
+pub mod techniques_csv;
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};

@@ -162,14 +162,25 @@ pub fn hbars(
         .map(|b| b.interval.map_or(b.value, |(_, hi)| hi.max(b.value)))
         .chain(reference.map(|r| r.value))
         .fold(axis.min_max, f64::max);
-    let ticks = ticks(max, 5);
-    let top_tick = *ticks.last().unwrap_or(&1.0);
-    let x_of = |v: f64| x0 + (x1 - x0) * (v.max(0.0) / top_tick) as f32;
+    // Values can be negative (a pain reduction below zero): the axis then starts below 0.
+    let min = bars
+        .iter()
+        .map(|b| b.interval.map_or(b.value, |(lo, _)| lo.min(b.value)))
+        .fold(0.0, f64::min);
+    let step = nice_step(max - min, 5);
+    let first_tick = (min / step).floor() * step;
+    let last_tick = (max / step).ceil().max(1.0) * step;
+    let ticks: Vec<f64> = (0..=((last_tick - first_tick) / step).round() as usize)
+        .map(|i| first_tick + i as f64 * step)
+        .collect();
+    let x_of = |v: f64| x0 + (x1 - x0) * ((v - first_tick) / (last_tick - first_tick)) as f32;
     let plot_bottom = top + bars.len() as f32 * (BAR_H + BAR_GAP);
 
     for &t in &ticks {
         let x = x_of(t);
-        doc.line((x, top - 2.0), (x, plot_bottom), colour::RULE, 0.5, false);
+        let zero = t.abs() < 1e-12;
+        let grid = if zero { colour::GREY } else { colour::RULE };
+        doc.line((x, top - 2.0), (x, plot_bottom), grid, 0.5, false);
         doc.text_centred(
             x,
             plot_bottom + 9.0,
@@ -189,9 +200,9 @@ pub fn hbars(
         let label = doc.fit(&b.label, label_look, label_w);
         doc.text_right(x0 - 6.0, y + BAR_H - 2.5, &label, label_look);
         let fill = if b.faint { faint(b.colour) } else { b.colour };
-        let w = x_of(b.value) - x0;
-        if w > 0.0 {
-            doc.rect(x0, y, w, BAR_H, fill);
+        let (a, z) = (x_of(b.value.min(0.0)), x_of(b.value.max(0.0)));
+        if z > a {
+            doc.rect(a, y, z - a, BAR_H, fill);
         }
         let mut end = x_of(b.value);
         if let Some((lo, hi)) = b.interval {

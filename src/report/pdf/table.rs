@@ -51,6 +51,8 @@ pub struct Cell {
     pub look: Look,
     /// Marked low-sample (the † needs its footnote on the page).
     pub dagger: bool,
+    /// On a grey ground (a matrix cell with too few answers).
+    pub shaded: bool,
 }
 
 impl Cell {
@@ -60,6 +62,7 @@ impl Cell {
             note: None,
             look: Look::BODY,
             dagger: false,
+            shaded: false,
         }
     }
     pub fn with_note(mut self, note: Option<String>) -> Cell {
@@ -75,6 +78,15 @@ impl Cell {
         }
         self
     }
+    /// Greyed, not hidden: text in grey on a grey ground.
+    pub fn shaded(mut self, shaded: bool) -> Cell {
+        if shaded {
+            self.shaded = true;
+            self.look = self.look.grey();
+        }
+        self
+    }
+
     pub fn bold(mut self) -> Cell {
         self.look = self.look.bold();
         self
@@ -231,6 +243,9 @@ pub fn draw(doc: &mut Doc<'_>, columns: &[Column], rows: &[Vec<Cell>], footnote:
         let top = doc.y;
         let mut x = LEFT;
         for (((cell, c), w), ls) in row.iter().zip(columns).zip(&widths).zip(&lines) {
+            if cell.shaded {
+                doc.rect(x + 1.0, top + 1.0, w - 2.0, h - 2.0, colour::BAND);
+            }
             for (i, l) in ls.iter().enumerate() {
                 let y = top + PAD + BODY + i as f32 * line_h - 1.0;
                 match c.align {

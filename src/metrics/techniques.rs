@@ -1,0 +1,185 @@
+//! The technique comparison: every technique's outcome block over a span of months, its
+//! baseline pain, its responder rate against all the other techniques (Newcombe's interval),
+//! and responder rates by technique × body region.
+
+use polars::prelude::*;
+
+use super::monthly::{first_dates, groups, period_totals, visits_in, Group};
+use super::outcomes::{self, Outcomes};
+use super::stats::newcombe;
+use super::{count, value_f64, value_str, Period};
+use crate::config::Thresholds;
+use crate::error::{Error, Result};
+use crate::ingest::{DataQuality, Ingested};
+
+/// A technique's responder rate minus that of all other techniques, with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    pub difference: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+}
+
+/// One technique's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TechniqueRow {
+    pub group: Group,
+    /// Mean pain_before of its sessions: how much pain its clients came in with.
+    pub baseline_pain: Option<f64>,
+    /// Against all other techniques together; None when either side has no eligible session.
+    pub vs_others: Option<Difference>,
+}
+
+/// Responders among the eligible sessions of one technique × region cell.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MatrixCell {
+    pub eligible: u64,
+    pub responders: u64,
+}
+
+impl MatrixCell {
+    pub fn rate(&self) -> Option<f64> {
+        (self.eligible > 0).then(|| self.responders as f64 / self.eligible as f64)
+    }
+}
+
+/// Everything the technique comparison shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Techniques {
+    pub period: Period,
+    pub sessions: u64,
+    /// All techniques together.
+    pub overall: Outcomes,
+    /// Sorted by sessions, then name.
+    pub techniques: Vec<TechniqueRow>,
+    /// The matrix's columns, by sessions treated, then name.
+    pub regions: Vec<String>,
+    /// `matrix[t][r]`: technique `techniques[t]` in region `regions[r]`.
+    pub matrix: Vec<Vec<MatrixCell>>,
+    pub data_quality: DataQuality,
+}
+
+fn err(what: &'static str) -> impl FnOnce(PolarsError) -> Error {
+    move |e| Error::polars(format!("computing {what}"))(e)
+}
+
+/// Computes the technique comparison over `period`.
+pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Techniques> {
+    let visits = visits_in(ingested, period)?;
+    let first = first_dates(ingested)?;
+    let (totals, overall) = period_totals(&visits, &first, period, ingested.has_fee, t)?;
+    let groups = groups(&visits, "technique", ingested.has_fee, t)?;
+
+    let baseline = visits
+        .clone()
+        .lazy()
+        .group_by([col("technique")])
+        .agg([col("pain_before").mean().alias("baseline")])
+        .collect()
+        .map_err(err("baseline pain"))?;
+    let baseline_of = |name: &str| {
+        (0..baseline.height())
+            .find(|&row| value_str(&baseline, "technique", row).as_deref() == Some(name))
+            .and_then(|row| value_f64(&baseline, "baseline", row))
+    };
+    let (all_x, all_n) = (overall.responders.responders, overall.responders.eligible);
+    let techniques: Vec<TechniqueRow> = groups
+        .into_iter()
+        .map(|g| {
+            let (x, n) = (
+                g.outcomes.responders.responders,
+                g.outcomes.responders.eligible,
+            );
+            let vs_others = newcombe(x, n, all_x - x, all_n - n).map(|(d, lo, hi)| Difference {
+                difference: d,
+                ci95_low: lo,
+                ci95_high: hi,
+            });
+            TechniqueRow {
+                baseline_pain: baseline_of(&g.name),
+                vs_others,
+                group: g,
+            }
+        })
+        .collect();
+
+    let (regions, matrix) = matrix(&visits, &techniques, t)?;
+    Ok(Techniques {
+        period,
+        sessions: totals.sessions,
+        overall,
+        techniques,
+        regions,
+        matrix,
+        data_quality: ingested.quality.clone(),
+    })
+}
+
+/// Responders by technique × region (a session with several regions counts in each).
+fn matrix(
+    visits: &DataFrame,
+    techniques: &[TechniqueRow],
+    t: &Thresholds,
+) -> Result<(Vec<String>, Vec<Vec<MatrixCell>>)> {
+    let explode = ExplodeOptions {
+        empty_as_null: false,
+        keep_nulls: false,
+    };
+    let df = visits
+        .clone()
+        .lazy()
+        .select([
+            col("technique"),
+            col("body_region").alias("region"),
+            outcomes::eligible().cast(DataType::Int64).alias("eligible"),
+            outcomes::responder(t)
+                .cast(DataType::Int64)
+                .alias("responder"),
+        ])
+        .explode(cols(["region"]), explode)
+        .group_by([col("technique"), col("region")])
+        .agg([
+            len().alias("sessions"),
+            col("eligible").sum().alias("eligible"),
+            col("responder").sum().alias("responders"),
+        ])
+        .collect()
+        .map_err(err("the technique by region matrix"))?;
+    let cells: Vec<(String, String, u64, MatrixCell)> = (0..df.height())
+        .map(|row| {
+            (
+                value_str(&df, "technique", row).unwrap_or_default(),
+                value_str(&df, "region", row).unwrap_or_default(),
+                count(&df, "sessions", row),
+                MatrixCell {
+                    eligible: count(&df, "eligible", row),
+                    responders: count(&df, "responders", row),
+                },
+            )
+        })
+        .collect();
+    let mut region_sessions: std::collections::BTreeMap<&str, u64> =
+        std::collections::BTreeMap::new();
+    for (_, region, n, _) in &cells {
+        *region_sessions.entry(region).or_default() += n;
+    }
+    let mut regions: Vec<(&str, u64)> = region_sessions.into_iter().collect();
+    regions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let regions: Vec<String> = regions.into_iter().map(|(r, _)| r.to_string()).collect();
+    let matrix = techniques
+        .iter()
+        .map(|tech| {
+            regions
+                .iter()
+                .map(|region| {
+                    cells
+                        .iter()
+                        .find(|(t, r, _, _)| *t == tech.group.name && r == region)
+                        .map(|c| c.3)
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect();
+    Ok((regions, matrix))
+}
