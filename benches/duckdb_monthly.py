@@ -20,9 +20,9 @@ create table v as select s.*, fb.soreness_hours, fb.pain_followup, fb.mobility, 
   from s left join fb using (session_id)
   where strftime(s.date, '%Y-%m') = '{month}';
 """)
-outcome = """count(*) sessions, count(distinct client_id) clients, sum(duration_min) minutes,
-  sum(fee) revenue, count(*) filter (has_feedback) responses,
-  count(soreness_hours) sore_n, avg(soreness_hours), median(soreness_hours),
+outcome = """count(*), count(distinct client_id), sum(duration_min),
+  sum(fee), count(*) filter (has_feedback),
+  count(soreness_hours), avg(soreness_hours), median(soreness_hours),
   quantile_cont(soreness_hours, 0.9), avg((soreness_hours > 48)::int),
   count(pain_before - pain_followup), avg(pain_before - pain_followup), stddev_samp(pain_before - pain_followup),
   count(*) filter (pain_before > 0 and pain_followup is not null),
