@@ -27,6 +27,9 @@ pub enum Command {
     /// The technique comparison: techniques-FROM_TO.pdf and .csv (default: the 12 months
     /// ending with the latest month that has sessions).
     Techniques(PeriodArgs),
+    /// Client progress summaries: clients/ID.pdf per client and clients-FROM_TO.csv (default:
+    /// every client with a session in the latest month that has sessions).
+    Clients(ClientArgs),
     /// Check both exports against the contract; write only rejects.csv and print the counts.
     Validate(InputArgs),
     /// Write a synthetic, seeded data set (sessions.csv and feedback.csv) of any size.
@@ -87,6 +90,22 @@ pub struct PeriodArgs {
     /// Last day, YYYY-MM-DD [default: the last day of the latest month that has sessions].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub to: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// The clients command: a span of days and, optionally, the clients to summarise.
+#[derive(Debug, Clone, Args)]
+pub struct ClientArgs {
+    /// First day, YYYY-MM-DD [default: the first day of the month of --to].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day, YYYY-MM-DD [default: the last day of the latest month that has sessions].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<chrono::NaiveDate>,
+    /// Only this client (repeat for more); their history up to --to is summarised.
+    #[arg(long = "client", value_name = "ID")]
+    pub clients: Vec<String>,
     #[command(flatten)]
     pub input: InputArgs,
 }

@@ -26,6 +26,9 @@ pub fn run(cli: cli::Cli) -> Result<i32> {
         cli::Command::Techniques(args) => {
             commands::techniques::run(&args.input.into_config()?, args.from, args.to)
         }
+        cli::Command::Clients(args) => {
+            commands::clients::run(&args.input.into_config()?, args.from, args.to, args.clients)
+        }
         cli::Command::Validate(args) => commands::validate::run(&args.into_config()?),
         cli::Command::Sample(args) => commands::sample::run(&args),
     }

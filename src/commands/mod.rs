@@ -1,5 +1,6 @@
 //! One file per subcommand: each wires ingest → metrics → report for its job.
 
+pub mod clients;
 pub mod monthly;
 pub mod run;
 pub mod sample;
@@ -73,6 +74,18 @@ pub(crate) fn generation_date() -> (String, i64) {
 pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<crate::report::pdf::Fonts> {
     use polars::prelude::*;
     let mut needed = cfg.ingest.settings.practice_name.clone();
+    // Client names too: the summaries show them (any script), the aggregate reports never do.
+    if let Ok(names) = ingested
+        .sessions
+        .clone()
+        .lazy()
+        .select([col("client_name").unique().alias("v")])
+        .collect()
+    {
+        if let Ok(c) = names.column("v").and_then(|c| c.str().cloned()) {
+            needed.extend(c.iter().flatten());
+        }
+    }
     let explode = ExplodeOptions {
         empty_as_null: false,
         keep_nulls: false,

@@ -1,11 +1,12 @@
 //! `run`: the monthly batch. Validation (rejects.csv), the monthly report for one month and
-//! the technique comparison over the 12 months ending with it; the client summaries join it
-//! when they land.
+//! the technique comparison over the 12 months ending with it, and the progress summary of
+//! every client seen that month.
 
 use chrono::NaiveDate;
 
 use crate::cli::{Config, Verbosity};
 use crate::error::Result;
+use crate::metrics::clients::Selection;
 
 pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
     let ingested = super::ingest_inputs(cfg)?;
@@ -14,6 +15,8 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
     let mut written = super::monthly::write(cfg, &ingested, period, &fonts)?;
     let span = super::techniques::twelve_months_to(period.to);
     written.extend(super::techniques::write(cfg, &ingested, span, &fonts)?);
+    let clients = super::clients::write(cfg, &ingested, period, &Selection::InPeriod, &fonts)?;
+    written.push(clients.csv.clone());
     super::warn_missing_glyphs(cfg, &fonts);
     if cfg.verbosity > Verbosity::Quiet {
         let q = &ingested.quality;
@@ -32,7 +35,15 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
         for path in &written {
             println!("wrote {}", path.display());
         }
+        println!(
+            "wrote {} client summaries into {}",
+            clients.written,
+            cfg.out_path("clients").display()
+        );
         println!("wrote {}", cfg.out_path("rejects.csv").display());
+    }
+    if clients.report_failures(cfg) {
+        return Ok(crate::error::EXIT_FAILURE);
     }
     Ok(super::exit_code(cfg, &ingested))
 }

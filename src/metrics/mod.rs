@@ -1,6 +1,7 @@
 //! Metrics: pure functions from the ingested frames to typed summaries (SPEC "Metrics").
 //! Every aggregation is a polars lazy query; nothing here formats a figure for people.
 
+pub mod clients;
 pub mod monthly;
 pub mod outcomes;
 pub mod stats;

@@ -2,6 +2,9 @@
 //! here computes a figure. Every file is written to a temporary name beside its target and
 //! renamed into place, so an interrupted run never leaves half a file.
 
+pub mod clients;
+pub mod clients_csv;
+pub mod files;
 pub mod format;
 pub mod json;
 pub mod labels;
@@ -28,6 +31,15 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Creates the temporary file (and the target's directory when missing).
     pub fn create(path: &Path) -> Result<AtomicFile> {
+        AtomicFile::create_with(path, false)
+    }
+
+    /// Like [`AtomicFile::create`], readable and writable by the owner only (health data).
+    pub fn create_private(path: &Path) -> Result<AtomicFile> {
+        AtomicFile::create_with(path, true)
+    }
+
+    fn create_with(path: &Path, private: bool) -> Result<AtomicFile> {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -37,8 +49,17 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if private {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        #[cfg(not(unix))]
+        let _ = private;
         let file = fs::create_dir_all(dir)
-            .and_then(|()| File::create(&tmp))
+            .and_then(|()| options.open(&tmp))
             .map_err(|source| Error::Write {
                 path: path.to_path_buf(),
                 source,
@@ -85,6 +106,13 @@ impl Drop for AtomicFile {
         // After a commit the rename has already moved it, and this removes nothing.
         let _ = fs::remove_file(&self.tmp);
     }
+}
+
+/// Writes `bytes` to `path` atomically, readable by the owner only.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = AtomicFile::create_private(path)?;
+    file.writer().write_all(bytes).map_err(|e| file.error(e))?;
+    file.commit()
 }
 
 /// Writes `path` through `fill`, atomically.

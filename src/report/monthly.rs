@@ -67,6 +67,7 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
         &format!("day of {month} (sessions)"),
         2,
         colour::PALETTE[0],
+        None,
         "No sessions in this month",
     );
 

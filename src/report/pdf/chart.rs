@@ -241,6 +241,7 @@ pub fn columns(
     axis_title: &str,
     label_every: usize,
     colour: colour::Rgb,
+    reference: Option<&Reference>,
     empty_message: &str,
 ) {
     if values.iter().all(|v| v.1 <= 0.0) {
@@ -253,7 +254,11 @@ pub fn columns(
     doc.ensure(plot_h + 40.0);
     let top = doc.y + 6.0;
     let bottom = top + plot_h;
-    let max = values.iter().map(|v| v.1).fold(0.0, f64::max);
+    let max = values
+        .iter()
+        .map(|v| v.1)
+        .chain(reference.map(|r| r.value))
+        .fold(0.0, f64::max);
     let ticks = ticks(max, 4);
     let top_tick = *ticks.last().unwrap_or(&1.0);
     let tick_w = ticks
@@ -262,6 +267,8 @@ pub fn columns(
         .fold(0.0f32, f32::max);
     let x0 = LEFT + tick_w + 6.0;
     let slot = (RIGHT - x0) / values.len() as f32;
+    let labels: Vec<String> = values.iter().map(|v| v.0.clone()).collect();
+    let every = label_step(doc, &labels, slot, label_every);
     let y_of = |v: f64| bottom - plot_h * (v / top_tick) as f32;
     for &t in &ticks {
         let y = y_of(t);
@@ -280,8 +287,96 @@ pub fn columns(
                 tiny.grey(),
             );
         }
-        if i % label_every.max(1) == 0 {
+        if i % every == 0 {
             doc.text_centred(x + slot / 2.0, bottom + 9.0, label, small.grey());
+        }
+    }
+    if let Some(r) = reference {
+        let y = y_of(r.value);
+        doc.line((x0, y), (RIGHT, y), colour::GREY, 0.8, true);
+        doc.text_right(RIGHT, y - 3.0, &r.label, small.grey());
+    }
+    doc.text_centred((x0 + RIGHT) / 2.0, bottom + 21.0, axis_title, small.grey());
+    doc.y = bottom + 30.0;
+}
+
+/// Every how many slots a label fits without touching its neighbours (at least `least`).
+fn label_step(doc: &Doc<'_>, labels: &[String], slot: f32, least: usize) -> usize {
+    let widest = labels
+        .iter()
+        .map(|l| doc.width(l, Look::BODY.sized(SMALL)))
+        .fold(0.0f32, f32::max);
+    let needed = ((widest + 6.0) / slot.max(0.1)).ceil() as usize;
+    needed.max(least).max(1)
+}
+
+/// One line of a line chart: a value (or a gap) per x position.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub name: String,
+    pub colour: colour::Rgb,
+    pub values: Vec<Option<f64>>,
+}
+
+/// Lines over evenly spaced x positions (visits), on a fixed 0..`y_max` axis, with a legend.
+pub fn lines(
+    doc: &mut Doc<'_>,
+    x_labels: &[String],
+    series: &[Line],
+    y_max: f64,
+    axis_title: &str,
+    empty_message: &str,
+) {
+    if series.iter().all(|s| s.values.iter().all(Option::is_none)) {
+        empty(doc, empty_message, 50.0);
+        return;
+    }
+    let small = Look::BODY.sized(SMALL);
+    let plot_h = 120.0;
+    doc.ensure(plot_h + 50.0);
+    let legend_y = doc.y + 8.0;
+    let mut lx = RIGHT;
+    for s in series.iter().rev() {
+        let w = doc.width(&s.name, small);
+        lx -= w;
+        doc.text(lx, legend_y, &s.name, small);
+        lx -= 12.0;
+        doc.rect(lx, legend_y - 6.0, 8.0, 6.0, s.colour);
+        lx -= 10.0;
+    }
+    let top = legend_y + 10.0;
+    let bottom = top + plot_h;
+    let ticks = ticks(y_max, 5);
+    let top_tick = *ticks.last().unwrap_or(&1.0);
+    let x0 = LEFT + 24.0;
+    let n = x_labels.len().max(1);
+    let slot = (RIGHT - x0) / n as f32;
+    let x_of = |i: usize| x0 + slot * (i as f32 + 0.5);
+    let y_of = |v: f64| bottom - plot_h * (v / top_tick) as f32;
+    for &t in &ticks {
+        doc.line((x0, y_of(t)), (RIGHT, y_of(t)), colour::RULE, 0.5, false);
+        doc.text_right(x0 - 4.0, y_of(t) + 2.5, &tick_label(t, ""), small.grey());
+    }
+    let every = label_step(doc, x_labels, slot, 1);
+    for (i, label) in x_labels.iter().enumerate() {
+        if i % every == 0 {
+            doc.text_centred(x_of(i), bottom + 9.0, label, small.grey());
+        }
+    }
+    for s in series {
+        let mut previous: Option<(f32, f32)> = None;
+        for (i, v) in s.values.iter().enumerate() {
+            match v {
+                Some(v) => {
+                    let p = (x_of(i), y_of(*v));
+                    if let Some(q) = previous {
+                        doc.line(q, p, s.colour, 1.2, false);
+                    }
+                    doc.rect(p.0 - 2.0, p.1 - 2.0, 4.0, 4.0, s.colour);
+                    previous = Some(p);
+                }
+                None => previous = None,
+            }
         }
     }
     doc.text_centred((x0 + RIGHT) / 2.0, bottom + 21.0, axis_title, small.grey());

@@ -101,15 +101,22 @@ const PAD: f32 = 4.0;
 fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
     let available = RIGHT - LEFT;
     let header_look = Look::BODY.bold().sized(7.5);
+    let header_min: Vec<f32> = columns
+        .iter()
+        .map(|c| {
+            c.title
+                .split_whitespace()
+                .map(|w| doc.width(w, header_look))
+                .fold(0.0f32, f32::max)
+                + 2.0 * PAD
+                + 1.0
+        })
+        .collect();
     let natural: Vec<f32> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let header = c
-                .title
-                .split_whitespace()
-                .map(|w| doc.width(w, header_look))
-                .fold(0.0f32, f32::max);
+            let header = header_min[i] - 2.0 * PAD - 1.0;
             let cells = rows
                 .iter()
                 .filter_map(|r| r.get(i))
@@ -138,7 +145,15 @@ fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
             .map(|(n, c)| n + (available - sum) * c.weight / weights)
             .collect();
     }
-    let is_text = |c: &Column| c.align == Align::Left;
+    // Wrapping columns give way first (they grow taller); failing those, every text column.
+    let any_wrap = columns.iter().any(|c| c.wrap);
+    let is_text = |c: &Column| {
+        if any_wrap {
+            c.wrap
+        } else {
+            c.align == Align::Left
+        }
+    };
     let fixed: f32 = natural
         .iter()
         .zip(columns)
@@ -153,10 +168,26 @@ fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
         .sum();
     let room = available - fixed;
     if text > 0.0 && room > 40.0 {
+        // Shrink in proportion, but never below the column's longest header word.
+        let floors: f32 = columns
+            .iter()
+            .zip(&header_min)
+            .filter(|(c, _)| is_text(c))
+            .map(|(_, h)| h)
+            .sum();
+        let flexible = (text - floors).max(1.0);
+        let spare = (room - floors).max(0.0);
         natural
             .iter()
             .zip(columns)
-            .map(|(n, c)| if is_text(c) { n * room / text } else { *n })
+            .zip(&header_min)
+            .map(|((n, c), h)| {
+                if is_text(c) {
+                    h + (n - h).max(0.0) * spare / flexible
+                } else {
+                    *n
+                }
+            })
             .collect()
     } else {
         natural.iter().map(|n| n * available / sum).collect()

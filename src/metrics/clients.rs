@@ -1,0 +1,287 @@
+//! Client progress summaries: for each chosen client, the whole history up to the end of the
+//! period — the figures of SPEC "clients CSV" and every visit for the PDF.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::outcomes::{eligible, responder};
+use super::{count, days_to_date, value_f64, value_i64, value_str, visits, Period};
+use crate::config::Thresholds;
+use crate::error::{Error, Result};
+use crate::ingest::Ingested;
+
+/// One visit, as the client's summary lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    pub date: NaiveDate,
+    pub therapist: String,
+    pub technique: String,
+    pub regions: Vec<String>,
+    pub pain_before: Option<f64>,
+    pub pain_after: Option<f64>,
+    pub pain_followup: Option<f64>,
+    pub soreness_hours: Option<f64>,
+    pub satisfaction: Option<i64>,
+    pub comment: Option<String>,
+    /// Whether the pain fell by the responder share; None when not eligible.
+    pub responder: Option<bool>,
+}
+
+/// One client's summary: the CSV row and the visits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientSummary {
+    pub client_id: String,
+    /// The latest non-empty name in the file.
+    pub client_name: Option<String>,
+    /// Sessions up to the end of the period (the whole history so far).
+    pub sessions: u64,
+    pub sessions_in_period: u64,
+    pub first_date: NaiveDate,
+    pub last_date: NaiveDate,
+    /// pain_before of the first and of the last session (None if that session has none).
+    pub first_pain_before: Option<f64>,
+    pub last_pain_before: Option<f64>,
+    /// last − first.
+    pub pain_change: Option<f64>,
+    pub mean_soreness_hours: Option<f64>,
+    pub responders: u64,
+    pub responder_eligible: u64,
+    /// Every visit up to the end of the period, oldest first.
+    pub visits: Vec<Visit>,
+}
+
+impl ClientSummary {
+    /// Therapists seen, by visits (most first, then name).
+    pub fn therapists(&self) -> Vec<(String, u64)> {
+        tally(self.visits.iter().map(|v| v.therapist.as_str()))
+    }
+    pub fn techniques(&self) -> Vec<(String, u64)> {
+        tally(self.visits.iter().map(|v| v.technique.as_str()))
+    }
+    pub fn regions(&self) -> Vec<(String, u64)> {
+        tally(
+            self.visits
+                .iter()
+                .flat_map(|v| v.regions.iter().map(String::as_str)),
+        )
+    }
+}
+
+fn tally<'a>(items: impl Iterator<Item = &'a str>) -> Vec<(String, u64)> {
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for i in items {
+        *counts.entry(i).or_default() += 1;
+    }
+    let mut v: Vec<(String, u64)> = counts
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), n))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// Which clients to summarise.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection {
+    /// Everyone with a session in the period.
+    InPeriod,
+    /// Exactly these ids (each must have a session up to the end of the period).
+    Ids(Vec<String>),
+}
+
+fn err(what: &'static str) -> impl FnOnce(PolarsError) -> Error {
+    move |e| Error::polars(format!("computing {what}"))(e)
+}
+
+/// The summaries, sorted by sessions (descending), then client id. Unknown ids in
+/// `Selection::Ids` are returned as the error's list.
+pub fn clients(
+    ingested: &Ingested,
+    period: Period,
+    selection: &Selection,
+    t: &Thresholds,
+) -> Result<std::result::Result<Vec<ClientSummary>, Vec<String>>> {
+    let up_to = col("date").lt_eq(super::date_lit(period.to));
+    let history = visits(ingested).filter(up_to);
+    let chosen: Vec<String> = match selection {
+        Selection::InPeriod => {
+            let df = history
+                .clone()
+                .filter(period.contains_date())
+                .select([col("client_id").unique().sort(SortOptions::default())])
+                .collect()
+                .map_err(err("the clients of the period"))?;
+            (0..df.height())
+                .filter_map(|r| value_str(&df, "client_id", r))
+                .collect()
+        }
+        Selection::Ids(ids) => {
+            let df = history
+                .clone()
+                .select([col("client_id").unique()])
+                .collect()
+                .map_err(err("the clients"))?;
+            let known: std::collections::HashSet<String> = (0..df.height())
+                .filter_map(|r| value_str(&df, "client_id", r))
+                .collect();
+            let unknown: Vec<String> = ids
+                .iter()
+                .filter(|id| !known.contains(*id))
+                .cloned()
+                .collect();
+            if !unknown.is_empty() {
+                return Ok(Err(unknown));
+            }
+            let mut ids = ids.clone();
+            ids.sort();
+            ids.dedup();
+            ids
+        }
+    };
+    let wanted = DataFrame::new(
+        chosen.len(),
+        vec![Column::new("client_id".into(), chosen.clone())],
+    )
+    .map_err(err("the chosen clients"))?;
+    // An inner join on the (unique) chosen ids keeps their rows only.
+    let keep = |lf: LazyFrame| {
+        lf.join(
+            wanted.clone().lazy(),
+            [col("client_id")],
+            [col("client_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+    };
+    let order = SortMultipleOptions::default();
+    let by_time = || [col("date"), col("line")];
+
+    // The CSV's figures, one row per client.
+    let sums = keep(history.clone())
+        .group_by([col("client_id")])
+        .agg([
+            len().alias("sessions"),
+            period
+                .contains_date()
+                .cast(DataType::Int64)
+                .sum()
+                .alias("in_period"),
+            col("date").min().cast(DataType::Int32).alias("first_date"),
+            col("date").max().cast(DataType::Int32).alias("last_date"),
+            col("pain_before")
+                .sort_by(by_time(), order.clone())
+                .first()
+                .alias("first_pain"),
+            col("pain_before")
+                .sort_by(by_time(), order.clone())
+                .last()
+                .alias("last_pain"),
+            col("soreness_hours").mean().alias("soreness"),
+            responder(t).cast(DataType::Int64).sum().alias("responders"),
+            eligible().cast(DataType::Int64).sum().alias("eligible"),
+        ])
+        .collect()
+        .map_err(err("the client figures"))?;
+    // The latest non-empty name anywhere in the file.
+    let names = keep(ingested.sessions.clone().lazy())
+        .filter(col("client_name").is_not_null())
+        .group_by([col("client_id")])
+        .agg([col("client_name")
+            .sort_by(by_time(), order.clone())
+            .last()
+            .alias("name")])
+        .collect()
+        .map_err(err("the client names"))?;
+    let name_of: BTreeMap<String, String> = (0..names.height())
+        .filter_map(|r| {
+            Some((
+                value_str(&names, "client_id", r)?,
+                value_str(&names, "name", r)?,
+            ))
+        })
+        .collect();
+
+    // Every visit, oldest first, for the PDFs.
+    let rows = keep(history)
+        .sort_by_exprs(
+            [col("client_id"), col("date"), col("line")],
+            SortMultipleOptions::default(),
+        )
+        .with_columns([
+            col("date").cast(DataType::Int32).alias("day"),
+            eligible().alias("is_eligible"),
+            responder(t).alias("is_responder"),
+        ])
+        .collect()
+        .map_err(err("the visits"))?;
+    let mut visits_of: BTreeMap<String, Vec<Visit>> = BTreeMap::new();
+    let regions = rows
+        .column("body_region")
+        .ok()
+        .and_then(|c| c.list().ok().cloned());
+    let flag = |name: &str, r: usize| {
+        rows.column(name)
+            .ok()
+            .and_then(|c| c.bool().ok().and_then(|b| b.get(r)))
+    };
+    for r in 0..rows.height() {
+        let Some(id) = value_str(&rows, "client_id", r) else {
+            continue;
+        };
+        let region_list = regions
+            .as_ref()
+            .and_then(|l| l.get_as_series(r))
+            .map(|s| {
+                s.str()
+                    .map(|c| c.iter().flatten().map(str::to_string).collect())
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        let is_eligible = flag("is_eligible", r) == Some(true);
+        visits_of.entry(id).or_default().push(Visit {
+            date: value_i64(&rows, "day", r)
+                .and_then(days_to_date)
+                .unwrap_or_default(),
+            therapist: value_str(&rows, "therapist", r).unwrap_or_default(),
+            technique: value_str(&rows, "technique", r).unwrap_or_default(),
+            regions: region_list,
+            pain_before: value_f64(&rows, "pain_before", r),
+            pain_after: value_f64(&rows, "pain_after", r),
+            pain_followup: value_f64(&rows, "pain_followup", r),
+            soreness_hours: value_f64(&rows, "soreness_hours", r),
+            satisfaction: value_i64(&rows, "satisfaction", r),
+            comment: value_str(&rows, "comment", r),
+            responder: is_eligible.then(|| flag("is_responder", r) == Some(true)),
+        });
+    }
+
+    let mut out: Vec<ClientSummary> = (0..sums.height())
+        .filter_map(|r| {
+            let id = value_str(&sums, "client_id", r)?;
+            let first = value_f64(&sums, "first_pain", r);
+            let last = value_f64(&sums, "last_pain", r);
+            Some(ClientSummary {
+                client_name: name_of.get(&id).cloned(),
+                sessions: count(&sums, "sessions", r),
+                sessions_in_period: count(&sums, "in_period", r),
+                first_date: value_i64(&sums, "first_date", r).and_then(days_to_date)?,
+                last_date: value_i64(&sums, "last_date", r).and_then(days_to_date)?,
+                first_pain_before: first,
+                last_pain_before: last,
+                pain_change: first.zip(last).map(|(f, l)| l - f),
+                mean_soreness_hours: value_f64(&sums, "soreness", r),
+                responders: count(&sums, "responders", r),
+                responder_eligible: count(&sums, "eligible", r),
+                visits: visits_of.remove(&id).unwrap_or_default(),
+                client_id: id,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.sessions
+            .cmp(&a.sessions)
+            .then_with(|| a.client_id.cmp(&b.client_id))
+    });
+    Ok(Ok(out))
+}

@@ -1,0 +1,205 @@
+//! A client's progress summary: what the therapist hands the client or files with the
+//! record. Pain at the first visit against the latest, visit by visit; soreness after each
+//! visit; what was treated; every visit in a table. Shows this client only.
+
+use crate::config::Settings;
+use crate::metrics::clients::ClientSummary;
+
+use super::format::{self, MISSING};
+use super::labels::Names;
+use super::pdf::chart::{self, Line, Reference};
+use super::pdf::table::{self, Cell, Column};
+use super::pdf::{colour, Doc, Fonts, Furniture, Look};
+
+/// How the first and the latest pain compare, in words.
+pub fn headline(c: &ClientSummary, responder_share: f64) -> String {
+    let pct = (responder_share * 100.0).round();
+    match (c.first_pain_before, c.last_pain_before) {
+        _ if c.sessions < 2 => "One visit so far: progress shows from the second visit on.".to_string(),
+        (Some(first), Some(last)) => {
+            let change = last - first;
+            let relative = if first > 0.0 { Some(-change / first) } else { None };
+            let direction = if change < 0.0 {
+                format!("down {} points", format::one_decimal(Some(-change)))
+            } else if change > 0.0 {
+                format!("up {} points", format::one_decimal(Some(change)))
+            } else {
+                "unchanged".to_string()
+            };
+            let verdict = match relative {
+                Some(r) if r >= responder_share => format!("a fall of {}: the {pct}% clinically important change was reached", format::percent(Some(r))),
+                Some(r) if r > 0.0 => format!("a fall of {}: short of the {pct}% clinically important change", format::percent(Some(r))),
+                Some(_) => format!("the {pct}% clinically important change was not reached"),
+                None => "no pain at the first visit to measure a fall from".to_string(),
+            };
+            format!(
+                "Pain before treatment: {} at the first visit → {} at the latest, {direction}; {verdict}.",
+                format::one_decimal(Some(first)),
+                format::one_decimal(Some(last))
+            )
+        }
+        (first, last) => format!(
+            "Pain before treatment: {} at the first visit → {} at the latest (a missing score means no change can be measured).",
+            format::one_decimal(first),
+            format::one_decimal(last)
+        ),
+    }
+}
+
+/// The PDF's bytes.
+pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Furniture) -> Vec<u8> {
+    let names = Names::new(settings);
+    let th = &settings.thresholds;
+    let mut doc = Doc::new(fonts, furniture);
+    let title = c
+        .client_name
+        .clone()
+        .unwrap_or_else(|| format!("Client {}", c.client_id));
+    let therapists: Vec<String> = c.therapists().into_iter().map(|(t, _)| t).collect();
+    doc.title(
+        &title,
+        &format!(
+            "Client {} · first visit {} · latest {} · {} visits",
+            c.client_id,
+            c.first_date,
+            c.last_date,
+            format::count(c.sessions)
+        ),
+    );
+    doc.paragraph(
+        &format!("Seen by: {}.", therapists.join(", ")),
+        Look::BODY.grey(),
+    );
+    doc.y += 4.0;
+    doc.paragraph(&headline(c, th.responder), Look::BODY.bold().sized(11.0));
+
+    let dates: Vec<String> = c
+        .visits
+        .iter()
+        .map(|v| v.date.format("%-d %b %y").to_string())
+        .collect();
+    doc.heading("Pain, visit by visit (0–10)", 150.0);
+    chart::lines(
+        &mut doc,
+        &dates,
+        &[
+            Line {
+                name: "before".into(),
+                colour: colour::PALETTE[3],
+                values: c.visits.iter().map(|v| v.pain_before).collect(),
+            },
+            Line {
+                name: "right after".into(),
+                colour: colour::PALETTE[1],
+                values: c.visits.iter().map(|v| v.pain_after).collect(),
+            },
+            Line {
+                name: "at follow-up".into(),
+                colour: colour::PALETTE[0],
+                values: c.visits.iter().map(|v| v.pain_followup).collect(),
+            },
+        ],
+        10.0,
+        "visit date (pain 0–10)",
+        "No pain scores were recorded for these visits",
+    );
+
+    doc.heading("Soreness after each visit", 140.0);
+    let soreness: Vec<(String, f64)> = c
+        .visits
+        .iter()
+        .zip(&dates)
+        .map(|(v, d)| (d.clone(), v.soreness_hours.unwrap_or(0.0)))
+        .collect();
+    let hours = th.soreness_hours;
+    chart::columns(
+        &mut doc,
+        &soreness,
+        "visit date (hours of soreness reported)",
+        (c.visits.len() / 8).max(1),
+        colour::PALETTE[2],
+        Some(&Reference {
+            value: hours,
+            label: format!("{} h", format::thousands(hours.round() as i64)),
+        }),
+        "No soreness was reported after these visits",
+    );
+
+    doc.heading("What was treated", 40.0);
+    let list = |items: Vec<(String, u64)>, name: &dyn Fn(&str) -> String| {
+        items
+            .iter()
+            .map(|(k, n)| format!("{} ({})", name(k), n))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    doc.paragraph(
+        &format!(
+            "Techniques: {}",
+            list(c.techniques(), &|k| names.technique(k))
+        ),
+        Look::BODY,
+    );
+    doc.paragraph(
+        &format!("Body regions: {}", list(c.regions(), &|k| names.region(k))),
+        Look::BODY,
+    );
+
+    doc.heading("Visits", 60.0);
+    let rows: Vec<Vec<Cell>> = c
+        .visits
+        .iter()
+        .map(|v| {
+            vec![
+                Cell::new(v.date.to_string()),
+                Cell::new(v.therapist.clone()),
+                Cell::new(names.technique(&v.technique)),
+                Cell::new(
+                    v.regions
+                        .iter()
+                        .map(|r| names.region(r))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                Cell::new(format::one_decimal(v.pain_before)),
+                Cell::new(format::one_decimal(v.pain_after)),
+                Cell::new(format::one_decimal(v.pain_followup)),
+                Cell::new(format::hours(v.soreness_hours)),
+                Cell::new(
+                    v.satisfaction
+                        .map_or(MISSING.to_string(), |s| s.to_string()),
+                ),
+                Cell::new(v.comment.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    table::draw(
+        &mut doc,
+        &[
+            Column::text("Date", 1.3),
+            Column::wrapping("Therapist", 1.3),
+            Column::wrapping("Technique", 1.4),
+            Column::wrapping("Regions", 1.3),
+            Column::number("Pain before", 0.8),
+            Column::number("Pain after", 0.8),
+            Column::number("Follow-up", 0.8),
+            Column::number("Soreness", 0.9),
+            Column::number("Satisfaction", 0.8),
+            Column::wrapping("Comment", 2.4),
+        ],
+        &rows,
+        None,
+    );
+
+    doc.heading("How to read this summary", 60.0);
+    let pct = (th.responder * 100.0).round();
+    for line in [
+        "Pain is the client's own rating from 0 (none) to 10 (worst imaginable): before the session, right after it, and when they answered the follow-up.".to_string(),
+        format!("A fall of {pct}% or more from the first visit's pain is a change people clearly notice (the clinically important change)."),
+        format!("Soreness is how long post-treatment soreness lasted, as the client reported it; the dashed line marks {} hours.", format::thousands(hours.round() as i64)),
+        format!("A dash ({MISSING}) is a figure that was not recorded."),
+    ] {
+        doc.paragraph(&format!("• {line}"), Look::BODY);
+    }
+    doc.finish()
+}
