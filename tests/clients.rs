@@ -181,3 +181,24 @@ fn client_picks_exactly_the_named_and_refuses_unknown_ids() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("\"NOPE\""), "{}", stderr(&o));
 }
+
+#[test]
+fn one_failed_summary_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory where C2's PDF should go: renaming the finished file onto it fails.
+    std::fs::create_dir_all(dir.path().join("out/clients/C2.pdf/blocker")).unwrap();
+    let (o, out) = run_clients(dir.path(), "clients", &["--to", "2026-03-31"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("1 of 4 client summaries failed"), "{err}");
+    assert!(err.contains("C2:") && err.contains("C2.pdf"), "{err}");
+    for id in ["C1", "C3", "C4"] {
+        assert!(out.join(format!("clients/{id}.pdf")).is_file(), "{id}");
+    }
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
