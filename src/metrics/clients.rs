@@ -7,7 +7,10 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::outcomes::{eligible, responder};
-use super::{count, days_to_date, value_f64, value_i64, value_str, visits, Period};
+use super::{
+    column_f64, column_i64, column_str, count, days_to_date, value_f64, value_i64, value_str,
+    visits, Period,
+};
 use crate::config::Thresholds;
 use crate::error::{Error, Result};
 use crate::ingest::Ingested;
@@ -220,15 +223,32 @@ pub fn clients(
         .column("body_region")
         .ok()
         .and_then(|c| c.list().ok().cloned());
-    let flag = |name: &str, r: usize| {
+    let flags = |name: &str| -> Vec<Option<bool>> {
         rows.column(name)
             .ok()
-            .and_then(|c| c.bool().ok().and_then(|b| b.get(r)))
+            .and_then(|c| c.bool().ok().map(|b| b.iter().collect()))
+            .unwrap_or_else(|| vec![None; rows.height()])
     };
+    let (ids, days) = (column_str(&rows, "client_id"), column_i64(&rows, "day"));
+    let (therapists, techniques) = (
+        column_str(&rows, "therapist"),
+        column_str(&rows, "technique"),
+    );
+    let (before, after) = (
+        column_f64(&rows, "pain_before"),
+        column_f64(&rows, "pain_after"),
+    );
+    let (followup, soreness) = (
+        column_f64(&rows, "pain_followup"),
+        column_f64(&rows, "soreness_hours"),
+    );
+    let (satisfaction, comments) = (
+        column_i64(&rows, "satisfaction"),
+        column_str(&rows, "comment"),
+    );
+    let (is_eligible, is_responder) = (flags("is_eligible"), flags("is_responder"));
     for r in 0..rows.height() {
-        let Some(id) = value_str(&rows, "client_id", r) else {
-            continue;
-        };
+        let Some(id) = ids[r].clone() else { continue };
         let region_list = regions
             .as_ref()
             .and_then(|l| l.get_as_series(r))
@@ -238,21 +258,18 @@ pub fn clients(
                     .unwrap_or_default()
             })
             .unwrap_or_default();
-        let is_eligible = flag("is_eligible", r) == Some(true);
         visits_of.entry(id).or_default().push(Visit {
-            date: value_i64(&rows, "day", r)
-                .and_then(days_to_date)
-                .unwrap_or_default(),
-            therapist: value_str(&rows, "therapist", r).unwrap_or_default(),
-            technique: value_str(&rows, "technique", r).unwrap_or_default(),
+            date: days[r].and_then(days_to_date).unwrap_or_default(),
+            therapist: therapists[r].clone().unwrap_or_default(),
+            technique: techniques[r].clone().unwrap_or_default(),
             regions: region_list,
-            pain_before: value_f64(&rows, "pain_before", r),
-            pain_after: value_f64(&rows, "pain_after", r),
-            pain_followup: value_f64(&rows, "pain_followup", r),
-            soreness_hours: value_f64(&rows, "soreness_hours", r),
-            satisfaction: value_i64(&rows, "satisfaction", r),
-            comment: value_str(&rows, "comment", r),
-            responder: is_eligible.then(|| flag("is_responder", r) == Some(true)),
+            pain_before: before[r],
+            pain_after: after[r],
+            pain_followup: followup[r],
+            soreness_hours: soreness[r],
+            satisfaction: satisfaction[r],
+            comment: comments[r].clone(),
+            responder: (is_eligible[r] == Some(true)).then(|| is_responder[r] == Some(true)),
         });
     }
 

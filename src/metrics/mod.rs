@@ -95,6 +95,37 @@ pub fn visits(ingested: &Ingested) -> LazyFrame {
         .left_join(feedback, col("session_id"), col("session_id"))
 }
 
+/// A whole column as f64 values (None for null or NaN): for walking many rows, where
+/// [`value_f64`] would convert the column once per cell.
+pub(crate) fn column_f64(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.cast(&DataType::Float64).ok())
+        .and_then(|c| c.f64().ok().map(|a| a.iter().map(stats::finite).collect()))
+        .unwrap_or_else(|| vec![None; df.height()])
+}
+
+/// A whole column as i64 values.
+pub(crate) fn column_i64(df: &DataFrame, name: &str) -> Vec<Option<i64>> {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.cast(&DataType::Int64).ok())
+        .and_then(|c| c.i64().ok().map(|a| a.iter().collect()))
+        .unwrap_or_else(|| vec![None; df.height()])
+}
+
+/// A whole string column.
+pub(crate) fn column_str(df: &DataFrame, name: &str) -> Vec<Option<String>> {
+    df.column(name)
+        .ok()
+        .and_then(|c| {
+            c.str()
+                .ok()
+                .map(|a| a.iter().map(|v| v.map(str::to_string)).collect())
+        })
+        .unwrap_or_else(|| vec![None; df.height()])
+}
+
 /// A column's value at `row` as f64; None for null, NaN or a missing column.
 pub(crate) fn value_f64(df: &DataFrame, name: &str, row: usize) -> Option<f64> {
     let c = df.column(name).ok()?.cast(&DataType::Float64).ok()?;

@@ -77,14 +77,15 @@ impl AtomicFile {
             .expect("an uncommitted file has a writer")
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes and renames the file into place. The rename is what keeps a half-written file
+    /// from ever standing under the real name; no fsync (ten thousand client summaries would
+    /// wait on the disk for each).
     pub fn commit(mut self) -> Result<()> {
         let writer = self.writer.take().expect("commit runs once");
         let result = writer
             .into_inner()
             .map_err(|e| e.into_error())
-            .and_then(|f| f.sync_all())
-            .and_then(|()| fs::rename(&self.tmp, &self.path));
+            .and_then(|_| fs::rename(&self.tmp, &self.path));
         result.map_err(|source| Error::Write {
             path: self.path.clone(),
             source,

@@ -21,6 +21,9 @@ pub struct Face {
     pub name: String,
     face: ttf_parser::Face<'static>,
     units_per_em: f32,
+    /// Advance per point of size for ASCII, None without a glyph: most text is ASCII, and
+    /// every string is measured several times.
+    ascii: [Option<f32>; 128],
     pub parsed: ParsedFont,
 }
 
@@ -29,20 +32,35 @@ impl Face {
     fn load(name: String, bytes: &'static [u8], index: u32) -> Option<Face> {
         let face = ttf_parser::Face::parse(bytes, index).ok()?;
         let parsed = ParsedFont::from_bytes(bytes, index as usize, &mut Vec::new())?;
+        let units_per_em = f32::from(face.units_per_em());
+        let ascii = std::array::from_fn(|i| {
+            let g = face.glyph_index(char::from(i as u8))?;
+            Some(
+                face.glyph_hor_advance(g)
+                    .map_or(0.0, |a| f32::from(a) / units_per_em),
+            )
+        });
         Some(Face {
             name,
-            units_per_em: f32::from(face.units_per_em()),
+            units_per_em,
             face,
+            ascii,
             parsed,
         })
     }
 
     pub fn has(&self, c: char) -> bool {
+        if c.is_ascii() {
+            return self.ascii[c as usize].is_some();
+        }
         self.face.glyph_index(c).is_some()
     }
 
     /// Advance width of `c` at `size` points (0 for a character without a glyph).
     pub fn advance(&self, c: char, size: f32) -> f32 {
+        if c.is_ascii() {
+            return self.ascii[c as usize].unwrap_or(0.0) * size;
+        }
         self.face
             .glyph_index(c)
             .and_then(|g| self.face.glyph_hor_advance(g))
