@@ -127,3 +127,13 @@ pub(crate) fn warn_missing_glyphs(cfg: &Config, fonts: &crate::report::pdf::Font
         );
     }
 }
+
+/// Says on stdout what was written where (not with `-q`); rejects.csv always is.
+pub(crate) fn print_written(cfg: &Config, written: &[std::path::PathBuf]) {
+    if cfg.verbosity > Verbosity::Quiet {
+        for path in written {
+            println!("wrote {}", path.display());
+        }
+        println!("wrote {}", cfg.out_path("rejects.csv").display());
+    }
+}

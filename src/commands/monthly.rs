@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::cli::{Config, Verbosity};
+use crate::cli::Config;
 use crate::error::{Error, Result};
 use crate::ingest::Ingested;
 use crate::metrics::{self, Period};
@@ -17,12 +17,7 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
     let fonts = super::load_fonts(cfg, &ingested)?;
     let written = write(cfg, &ingested, period, &fonts)?;
     super::warn_missing_glyphs(cfg, &fonts);
-    if cfg.verbosity > Verbosity::Quiet {
-        for path in &written {
-            println!("wrote {}", path.display());
-        }
-        println!("wrote {}", cfg.out_path("rejects.csv").display());
-    }
+    super::print_written(cfg, &written);
     Ok(super::exit_code(cfg, &ingested))
 }
 

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
-use crate::cli::{Config, Verbosity};
+use crate::cli::Config;
 use crate::error::{Error, Result};
 use crate::ingest::Ingested;
 use crate::metrics::{self, Period};
@@ -30,25 +30,20 @@ pub fn run(cfg: &Config, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Resu
     let fonts = super::load_fonts(cfg, &ingested)?;
     let written = write(cfg, &ingested, span, &fonts)?;
     super::warn_missing_glyphs(cfg, &fonts);
-    if cfg.verbosity > Verbosity::Quiet {
-        for path in &written {
-            println!("wrote {}", path.display());
-        }
-        println!("wrote {}", cfg.out_path("rejects.csv").display());
-    }
+    super::print_written(cfg, &written);
     Ok(super::exit_code(cfg, &ingested))
 }
 
-/// The 12 calendar months ending with the month of `to` (to its last day).
+/// From the first day of the month eleven months before `to`'s, to `to`: the twelve months
+/// ending with `to`'s month (to its last day when `to` is one).
 pub(crate) fn twelve_months_to(to: NaiveDate) -> Period {
-    let last = Period::month_of(to);
-    let mut first = last;
+    let mut first = Period::month_of(to);
     for _ in 0..11 {
         first = first.previous_month();
     }
     Period {
         from: first.from,
-        to: last.to.max(to - Duration::days(0)),
+        to,
     }
 }
 
@@ -76,4 +71,19 @@ pub(crate) fn write(
     let pdf = cfg.out_path(format!("{stem}.pdf"));
     report::write_atomic(&pdf, |w| w.write_all(&bytes))?;
     Ok(vec![pdf, csv])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twelve_months_end_with_to() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let p = twelve_months_to(d(2026, 10, 31));
+        assert_eq!((p.from, p.to), (d(2025, 11, 1), d(2026, 10, 31)));
+        // A --to in the middle of a month ends there.
+        let p = twelve_months_to(d(2026, 3, 15));
+        assert_eq!((p.from, p.to), (d(2025, 4, 1), d(2026, 3, 15)));
+    }
 }

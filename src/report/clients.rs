@@ -199,7 +199,7 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
         format!("Soreness is how long post-treatment soreness lasted, as the client reported it; the dashed line marks {} hours.", format::thousands(hours.round() as i64)),
         format!("A dash ({MISSING}) is a figure that was not recorded."),
     ] {
-        doc.paragraph(&format!("• {line}"), Look::BODY);
+        doc.bullet(&line, Look::BODY);
     }
     doc.finish()
 }

@@ -390,15 +390,6 @@ fn how_to_read(doc: &mut Doc<'_>, settings: &Settings) {
         "Body regions: a session that treated several regions counts once for each.".to_string(),
     ];
     for item in items {
-        doc.ensure(12.0);
-        let look = Look::BODY;
-        let lines = doc.wrap(&item, look, RIGHT - LEFT - 10.0);
-        doc.ensure(lines.len() as f32 * look.size * 1.35);
-        doc.text(LEFT, doc.y + look.size, "•", look);
-        for l in lines {
-            doc.text(LEFT + 10.0, doc.y + look.size, &l, look);
-            doc.y += look.size * 1.35;
-        }
-        doc.y += 2.0;
+        doc.bullet(&item, Look::BODY);
     }
 }

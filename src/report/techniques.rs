@@ -9,7 +9,7 @@ use super::format::{self, MISSING};
 use super::labels::Names;
 use super::pdf::chart::{self, Axis, Bar, Reference};
 use super::pdf::table::{self, Cell, Column};
-use super::pdf::{colour, Doc, Fonts, Furniture, Look, LEFT, RIGHT};
+use super::pdf::{colour, Doc, Fonts, Furniture, Look};
 
 /// How many regions the matrix shows at most (the most treated); the rest are named below it.
 const MATRIX_REGIONS: usize = 6;
@@ -332,7 +332,7 @@ fn against_the_others(doc: &mut Doc<'_>, t: &Techniques, names: &Names, pct: f64
         } else {
             Look::BODY
         };
-        bullet(doc, &s, look);
+        doc.bullet(&s, look);
     }
     if !any {
         doc.paragraph(
@@ -340,17 +340,6 @@ fn against_the_others(doc: &mut Doc<'_>, t: &Techniques, names: &Names, pct: f64
             Look::BODY.grey(),
         );
     }
-}
-
-fn bullet(doc: &mut Doc<'_>, text: &str, look: Look) {
-    let lines = doc.wrap(text, look, RIGHT - LEFT - 10.0);
-    doc.ensure(lines.len() as f32 * look.size * 1.35 + 2.0);
-    doc.text(LEFT, doc.y + look.size, "•", look);
-    for l in lines {
-        doc.text(LEFT + 10.0, doc.y + look.size, &l, look);
-        doc.y += look.size * 1.35;
-    }
-    doc.y += 2.0;
 }
 
 fn how_to_read(doc: &mut Doc<'_>, settings: &Settings) {
@@ -366,7 +355,7 @@ fn how_to_read(doc: &mut Doc<'_>, settings: &Settings) {
         format!("A figure marked †, and a grey matrix cell, rests on fewer than {} sessions with the needed answers: read it with care.", t.low_sample),
         "Against all the others: a technique's responder share minus that of every other technique together; an interval that includes 0 means the data cannot tell them apart.".to_string(),
     ] {
-        bullet(doc, &item, Look::BODY);
+        doc.bullet(&item, Look::BODY);
     }
 }
 

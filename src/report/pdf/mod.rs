@@ -375,6 +375,19 @@ impl<'f> Doc<'f> {
         }
     }
 
+    /// A bulleted item, wrapped under its own first line and kept on one page.
+    pub fn bullet(&mut self, text: &str, look: Look) {
+        let line_h = look.size * 1.35;
+        let lines = self.wrap(text, look, RIGHT - LEFT - 10.0);
+        self.ensure(lines.len() as f32 * line_h + 2.0);
+        self.text(LEFT, self.y + look.size, "•", look);
+        for l in lines {
+            self.text(LEFT + 10.0, self.y + look.size, &l, look);
+            self.y += line_h;
+        }
+        self.y += 2.0;
+    }
+
     /// Lays out the furniture on every page and returns the PDF's bytes.
     pub fn finish(self) -> Vec<u8> {
         let Doc {
