@@ -22,12 +22,11 @@ pub(crate) struct Written {
 }
 
 impl Written {
-    /// Prints the failures, if any; true when there were some.
-    pub fn report_failures(&self, cfg: &Config) -> bool {
+    /// Prints the failures on stderr (even with `-q`: they are errors); true when there were some.
+    pub fn report_failures(&self) -> bool {
         if self.failed.is_empty() {
             return false;
         }
-        let _ = cfg;
         eprintln!(
             "practice-report: error: {} of {} client summaries failed:",
             self.failed.len(),
@@ -78,7 +77,7 @@ pub fn run(
         println!("wrote {}", done.csv.display());
         println!("wrote {}", cfg.out_path("rejects.csv").display());
     }
-    if done.report_failures(cfg) {
+    if done.report_failures() {
         return Ok(EXIT_FAILURE);
     }
     Ok(super::exit_code(cfg, &ingested))

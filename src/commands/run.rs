@@ -42,7 +42,7 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
         );
         println!("wrote {}", cfg.out_path("rejects.csv").display());
     }
-    if clients.report_failures(cfg) {
+    if clients.report_failures() {
         return Ok(crate::error::EXIT_FAILURE);
     }
     Ok(super::exit_code(cfg, &ingested))
