@@ -2,6 +2,7 @@
 //! here computes a figure. Every file is written to a temporary name beside its target and
 //! renamed into place, so an interrupted run never leaves half a file.
 
+pub mod cells;
 pub mod clients;
 pub mod clients_csv;
 pub mod files;

@@ -6,6 +6,7 @@ use crate::config::Settings;
 use crate::metrics::monthly::{Group, Monthly};
 use crate::metrics::outcomes::Outcomes;
 
+use super::cells;
 use super::format::{self, change, Trend, Unit, MISSING};
 use super::labels::Names;
 use super::pdf::chart::{self, Axis, Bar};
@@ -16,8 +17,7 @@ use super::pdf::{colour, Doc, Fonts, Furniture, Look, LEFT, RIGHT, SMALL};
 pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture) -> Vec<u8> {
     let names = Names::new(settings);
     let low = settings.thresholds.low_sample;
-    let dagger_note =
-        format!("† fewer than {low} sessions with the needed answers: read with care");
+    let dagger_note = cells::low_sample_note(low);
     let mut doc = Doc::new(fonts, furniture);
     let month = m.period.from.format("%B %Y").to_string();
     let before = m.previous.period.from.format("%B %Y").to_string();
@@ -109,13 +109,7 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
                 Cell::new(format::count(g.clients)),
                 Cell::new(format::thousands(g.minutes)),
                 Cell::new(format::money(g.revenue)),
-                Cell::new(format::percent(o.responders.rate))
-                    .with_note(format::interval(
-                        o.responders.ci95_low,
-                        o.responders.ci95_high,
-                        format::percent,
-                    ))
-                    .low_sample(o.low_sample),
+                cells::responder_rate(o),
             ]
         })
         .collect();
@@ -180,25 +174,12 @@ fn outcome_row_total(sessions: u64, o: &Outcomes) -> Vec<Cell> {
 }
 
 fn outcome_cells(o: &Outcomes) -> Vec<Cell> {
-    let low = o.low_sample;
     vec![
         Cell::new(format::hours(o.soreness.median)),
         Cell::new(format::hours(o.soreness.p90)),
         Cell::new(format::percent(o.soreness.over_48h_share)),
-        Cell::new(format::one_decimal(o.pain_reduction.mean))
-            .with_note(format::interval(
-                o.pain_reduction.ci95_low,
-                o.pain_reduction.ci95_high,
-                format::one_decimal,
-            ))
-            .low_sample(low),
-        Cell::new(format::percent(o.responders.rate))
-            .with_note(format::interval(
-                o.responders.ci95_low,
-                o.responders.ci95_high,
-                format::percent,
-            ))
-            .low_sample(low),
+        cells::pain_reduction(o),
+        cells::responder_rate(o),
         Cell::new(format::one_decimal(o.satisfaction_mean)),
     ]
 }

@@ -5,6 +5,7 @@
 use crate::config::Settings;
 use crate::metrics::techniques::{Difference, Techniques};
 
+use super::cells;
 use super::format::{self, MISSING};
 use super::labels::Names;
 use super::pdf::chart::{self, Axis, Bar, Reference};
@@ -21,8 +22,7 @@ pub fn pdf(t: &Techniques, settings: &Settings, fonts: &Fonts, furniture: Furnit
     let low = th.low_sample;
     let pct = (th.responder * 100.0).round();
     let hours = th.soreness_hours;
-    let dagger_note =
-        format!("† fewer than {low} sessions with the needed answers: read with care");
+    let dagger_note = cells::low_sample_note(low);
     let mut doc = Doc::new(fonts, furniture);
     doc.title(
         "Technique comparison",
@@ -57,20 +57,8 @@ pub fn pdf(t: &Techniques, settings: &Settings, fonts: &Fonts, furniture: Furnit
                 Cell::new(format::count(g.clients)),
                 Cell::new(format::one_decimal(row.baseline_pain)),
                 Cell::new(format::hours(o.soreness.median)),
-                Cell::new(format::one_decimal(o.pain_reduction.mean))
-                    .with_note(format::interval(
-                        o.pain_reduction.ci95_low,
-                        o.pain_reduction.ci95_high,
-                        format::one_decimal,
-                    ))
-                    .low_sample(o.low_sample),
-                Cell::new(format::percent(o.responders.rate))
-                    .with_note(format::interval(
-                        o.responders.ci95_low,
-                        o.responders.ci95_high,
-                        format::percent,
-                    ))
-                    .low_sample(o.low_sample),
+                cells::pain_reduction(o),
+                cells::responder_rate(o),
                 Cell::new(format::one_decimal(o.satisfaction_mean)),
             ]
         })
