@@ -9,21 +9,7 @@ use common::*;
 
 fn run_clients(dir: &Path, set: &str, extra: &[&str]) -> (std::process::Output, PathBuf) {
     let out = dir.join("out");
-    let (sessions, feedback) = (
-        data(&format!("{set}/sessions.csv")),
-        data(&format!("{set}/feedback.csv")),
-    );
-    let mut args = vec![
-        "clients",
-        "--sessions",
-        sessions.to_str().unwrap(),
-        "--feedback",
-        feedback.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    (run_dated(dir, &args), out)
+    (run_report(dir, true, "clients", set, &out, extra), out)
 }
 
 #[test]

@@ -8,18 +8,14 @@ use common::*;
 use serde_json::{json, Value};
 
 fn run_monthly(out: &Path, extra: &[&str]) -> std::process::Output {
-    let (sessions, feedback) = (data("monthly/sessions.csv"), data("monthly/feedback.csv"));
-    let mut args = vec![
+    let o = run_report(
+        out.parent().unwrap(),
+        false,
         "monthly",
-        "--sessions",
-        sessions.to_str().unwrap(),
-        "--feedback",
-        feedback.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let o = run_in(out.parent().unwrap(), &args);
+        "monthly",
+        out,
+        extra,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     o
 }
@@ -188,19 +184,13 @@ fn without_a_month_the_latest_month_with_sessions() {
 fn run_writes_the_monthly_report_and_rejects() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = run_in(
+    let o = run_report(
         dir.path(),
-        &[
-            "run",
-            "--month",
-            "2026-03",
-            "--sessions",
-            data("monthly/sessions.csv").to_str().unwrap(),
-            "--feedback",
-            data("monthly/feedback.csv").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        false,
+        "run",
+        "monthly",
+        &out,
+        &["--month", "2026-03"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
@@ -209,19 +199,13 @@ fn run_writes_the_monthly_report_and_rejects() {
     assert!(out.join("rejects.csv").exists());
     // Same input, same bytes.
     let first = std::fs::read(out.join("monthly-2026-03.json")).unwrap();
-    let o = run_in(
+    let o = run_report(
         dir.path(),
-        &[
-            "monthly",
-            "--month",
-            "2026-03",
-            "--sessions",
-            data("monthly/sessions.csv").to_str().unwrap(),
-            "--feedback",
-            data("monthly/feedback.csv").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        false,
+        "monthly",
+        "monthly",
+        &out,
+        &["--month", "2026-03"],
     );
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
@@ -234,19 +218,17 @@ fn run_writes_the_monthly_report_and_rejects() {
 fn the_pdf_names_the_figures_and_no_client() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let (sessions, feedback) = (data("monthly/sessions.csv"), data("monthly/feedback.csv"));
-    let args = [
-        "monthly",
-        "--month",
-        "2026-03",
-        "--sessions",
-        sessions.to_str().unwrap(),
-        "--feedback",
-        feedback.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let o = run_dated(dir.path(), &args);
+    let run = || {
+        run_report(
+            dir.path(),
+            true,
+            "monthly",
+            "monthly",
+            &out,
+            &["--month", "2026-03"],
+        )
+    };
+    let o = run();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let pdf = out.join("monthly-2026-03.pdf");
     let text = pdf_text(&pdf);
@@ -281,7 +263,7 @@ fn the_pdf_names_the_figures_and_no_client() {
     }
     // Same input, same bytes.
     let first = std::fs::read(&pdf).unwrap();
-    let o = run_dated(dir.path(), &args);
+    let o = run();
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         first,
@@ -294,24 +276,14 @@ fn the_pdf_names_the_figures_and_no_client() {
 fn without_a_fee_column_revenue_is_null_not_zero() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let (sessions, feedback, config) = (
-        data("aliases/sessions.csv"),
-        data("aliases/feedback.csv"),
-        data("aliases/practice-report.toml"),
-    );
-    let o = run_dated(
+    let config = data("aliases/practice-report.toml");
+    let o = run_report(
         dir.path(),
-        &[
-            "monthly",
-            "--sessions",
-            sessions.to_str().unwrap(),
-            "--feedback",
-            feedback.to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        true,
+        "monthly",
+        "aliases",
+        &out,
+        &["--config", config.to_str().unwrap()],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let j = read_json(&out.join("monthly-2026-05.json"));
@@ -330,20 +302,8 @@ fn without_a_fee_column_revenue_is_null_not_zero() {
 fn strict_and_empty_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let (sessions, feedback) = (data("rules/sessions.csv"), data("rules/feedback.csv"));
-    let o = run_in(
-        dir.path(),
-        &[
-            "run",
-            "--strict",
-            "--sessions",
-            sessions.to_str().unwrap(),
-            "--feedback",
-            feedback.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let feedback = data("rules/feedback.csv");
+    let o = run_report(dir.path(), false, "run", "rules", &out, &["--strict"]);
     // Reports are written all the same; the exit code says rows were rejected.
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(out.join("monthly-2026-03.pdf").exists());

@@ -9,29 +9,16 @@ use common::*;
 
 fn run_techniques(dir: &std::path::Path) -> std::path::PathBuf {
     let out = dir.join("out");
-    let (sessions, feedback, config) = (
-        data("techniques/sessions.csv"),
-        data("techniques/feedback.csv"),
-        data("techniques/practice-report.toml"),
-    );
-    let o = run_dated(
-        dir,
-        &[
-            "techniques",
-            "--from",
-            "2026-01-01",
-            "--to",
-            "2026-03-31",
-            "--sessions",
-            sessions.to_str().unwrap(),
-            "--feedback",
-            feedback.to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let config = data("techniques/practice-report.toml");
+    let extra = [
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    let o = run_report(dir, true, "techniques", "techniques", &out, &extra);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     out
 }
@@ -258,42 +245,25 @@ fn the_pdf_names_every_technique_and_shows_the_matrix() {
 fn run_writes_the_techniques_report_for_the_twelve_months() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let (sessions, feedback) = (
-        data("techniques/sessions.csv"),
-        data("techniques/feedback.csv"),
-    );
-    let o = run_in(
+    let o = run_report(
         dir.path(),
-        &[
-            "run",
-            "--month",
-            "2026-03",
-            "--sessions",
-            sessions.to_str().unwrap(),
-            "--feedback",
-            feedback.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        false,
+        "run",
+        "techniques",
+        &out,
+        &["--month", "2026-03"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.join("techniques-2025-04-01_2026-03-31.csv").exists());
     assert!(out.join("techniques-2025-04-01_2026-03-31.pdf").exists());
-    let o = run_in(
+    let backwards = ["--from", "2026-04-01", "--to", "2026-03-01"];
+    let o = run_report(
         dir.path(),
-        &[
-            "techniques",
-            "--from",
-            "2026-04-01",
-            "--to",
-            "2026-03-01",
-            "--sessions",
-            sessions.to_str().unwrap(),
-            "--feedback",
-            feedback.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        false,
+        "techniques",
+        "techniques",
+        &out,
+        &backwards,
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("after --to"), "{}", stderr(&o));

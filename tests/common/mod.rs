@@ -20,6 +20,41 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// A reporting command on the fixture set `set` (its sessions.csv and feedback.csv), writing
+/// into `out`, then `extra`.
+pub fn report_args(cmd: &str, set: &str, out: &Path, extra: &[&str]) -> Vec<String> {
+    let path = |f: &str| data(&format!("{set}/{f}")).display().to_string();
+    let mut args = vec![
+        cmd.to_string(),
+        "--sessions".to_string(),
+        path("sessions.csv"),
+        "--feedback".to_string(),
+        path("feedback.csv"),
+        "--out".to_string(),
+        out.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args
+}
+
+/// Runs [`report_args`] in `cwd`, with SOURCE_DATE_EPOCH set when `dated`.
+pub fn run_report(
+    cwd: &Path,
+    dated: bool,
+    cmd: &str,
+    set: &str,
+    out: &Path,
+    extra: &[&str],
+) -> Output {
+    let args = report_args(cmd, set, out, extra);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if dated {
+        run_dated(cwd, &args)
+    } else {
+        run_in(cwd, &args)
+    }
+}
+
 /// 2026-01-01T00:00:00Z, for reports whose generation date a test checks.
 pub const EPOCH: &str = "1767225600";
 
