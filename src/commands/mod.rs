@@ -86,14 +86,10 @@ pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<crate::rep
             needed.extend(c.iter().flatten());
         }
     }
-    let explode = ExplodeOptions {
-        empty_as_null: false,
-        keep_nulls: false,
-    };
     for expr in [
         col("therapist"),
         col("technique"),
-        col("body_region").explode(explode),
+        col("body_region").explode(crate::metrics::EXPLODE_REGIONS),
     ] {
         let values = ingested
             .sessions

@@ -15,6 +15,13 @@ use crate::error::{Error, Result};
 use crate::ingest::values::epoch_days;
 use crate::ingest::Ingested;
 
+/// How the body-region lists are exploded: one row per region; every session has at least
+/// one, so neither empty lists nor nulls occur.
+pub(crate) const EXPLODE_REGIONS: ExplodeOptions = ExplodeOptions {
+    empty_as_null: false,
+    keep_nulls: false,
+};
+
 /// A span of days, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Period {

@@ -230,14 +230,12 @@ pub fn groups(visits: &DataFrame, key: &str, has_fee: bool, t: &Thresholds) -> R
 }
 
 fn by_region(visits: &DataFrame) -> Result<Vec<RegionCount>> {
-    let explode = ExplodeOptions {
-        empty_as_null: false,
-        keep_nulls: false,
-    };
     let df = visits
         .clone()
         .lazy()
-        .select([col("body_region").explode(explode).alias("region")])
+        .select([col("body_region")
+            .explode(super::EXPLODE_REGIONS)
+            .alias("region")])
         .group_by([col("region")])
         .agg([len().alias("sessions")])
         .collect()

@@ -121,10 +121,6 @@ fn matrix(
     techniques: &[TechniqueRow],
     t: &Thresholds,
 ) -> Result<(Vec<String>, Vec<Vec<MatrixCell>>)> {
-    let explode = ExplodeOptions {
-        empty_as_null: false,
-        keep_nulls: false,
-    };
     let df = visits
         .clone()
         .lazy()
@@ -136,7 +132,7 @@ fn matrix(
                 .cast(DataType::Int64)
                 .alias("responder"),
         ])
-        .explode(cols(["region"]), explode)
+        .explode(cols(["region"]), super::EXPLODE_REGIONS)
         .group_by([col("technique"), col("region")])
         .agg([
             len().alias("sessions"),
