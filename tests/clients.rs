@@ -74,7 +74,7 @@ fn names_in_three_scripts_read_back_exactly() {
         assert!(hangul.contains("김민준"), "{hangul}");
     }
     // 8 at the first visit, 6 at the latest: a fall of 25%, short of 30%.
-    let flat: String = hangul.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = squeeze(&hangul);
     assert!(
         flat.contains("a fall of 25%: short of the 30% clinically important change"),
         "{flat}"

@@ -232,8 +232,7 @@ fn the_pdf_names_the_figures_and_no_client() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let pdf = out.join("monthly-2026-03.pdf");
     let text = pdf_text(&pdf);
-    // Whitespace as extracted varies; compare with it squeezed out.
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = squeeze(&text);
     for want in [
         "Monthly report",
         "March 2026",

@@ -215,7 +215,7 @@ fn the_pdf_names_every_technique_and_shows_the_matrix() {
     let out = run_techniques(dir.path());
     let pdf = out.join("techniques-2026-01-01_2026-03-31.pdf");
     let text = pdf_text(&pdf);
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = squeeze(&text);
     for want in [
         "Technique comparison",
         "Fixture Clinic",

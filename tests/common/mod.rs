@@ -79,6 +79,11 @@ pub fn pdf_text(path: &Path) -> String {
         .join("\u{c}")
 }
 
+/// Text with every run of white space as one space: line breaks as extracted vary.
+pub fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The number of pages of a PDF.
 pub fn pdf_pages(path: &Path) -> usize {
     lopdf::Document::load(path)
