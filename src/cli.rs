@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::error::{Error, Result};
+use crate::error::{echo, Error, Result};
 use crate::ingest::values::DateFormat;
 use crate::ingest::Options;
 
@@ -111,16 +111,31 @@ pub struct ClientArgs {
 }
 
 fn parse_day(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date written YYYY-MM-DD"))
+    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{:?} is not a date written YYYY-MM-DD", echo(s)))?;
+    in_reporting_range(d)
 }
 
 /// `YYYY-MM` → the first day of that month.
 fn parse_month(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+    let d = chrono::NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
         .ok()
         .filter(|_| s.trim().len() == 7)
-        .ok_or_else(|| format!("{s:?} is not a month written YYYY-MM"))
+        .ok_or_else(|| format!("{:?} is not a month written YYYY-MM", echo(s)))?;
+    in_reporting_range(d)
+}
+
+/// The years the input dates may have (SPEC "Values"): a report outside them has no data.
+fn in_reporting_range(d: chrono::NaiveDate) -> std::result::Result<chrono::NaiveDate, String> {
+    if crate::ingest::values::in_date_range(d) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "{d} is outside the years {} to {}",
+            crate::ingest::values::FIRST_YEAR,
+            crate::ingest::values::LAST_YEAR
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -215,7 +230,8 @@ fn parse_delimiter(d: &str) -> Result<u8> {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         _ if d.len() == 1 && d != "\"" && d != "\n" && d != "\r" => Ok(d.as_bytes()[0]),
         _ => Err(Error::Usage(format!(
-            "--delimiter {d:?}: expected one ASCII character other than a quote or line break, or `tab`"
+            "--delimiter {:?}: expected one ASCII character other than a quote or line break, or `tab`",
+            echo(d)
         ))),
     }
 }
@@ -224,7 +240,8 @@ fn check_date_format(f: &str) -> Result<()> {
     use chrono::format::{Item, StrftimeItems};
     if f.trim().is_empty() || StrftimeItems::new(f).any(|i| matches!(i, Item::Error)) {
         return Err(Error::Usage(format!(
-            "--date-format {f:?} is not a valid strftime format"
+            "--date-format {:?} is not a valid strftime format",
+            echo(f)
         )));
     }
     Ok(())

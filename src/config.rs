@@ -148,7 +148,8 @@ impl Settings {
         })?;
         Settings::parse(&text).map_err(|message| Error::Config {
             path: path.to_path_buf(),
-            message,
+            // toml quotes the offending line, which can be anything.
+            message: crate::error::clip(&message, 3 * crate::error::ECHO_CHARS),
         })
     }
 
@@ -182,7 +183,7 @@ impl Settings {
         }
         for (section, labels) in [("techniques", &self.techniques), ("regions", &self.regions)] {
             for (from, to) in &labels.aliases {
-                if crate::ingest::values::normalise_label(to).is_empty() {
+                if crate::model::normalise_label(to).is_empty() {
                     return Err(format!(
                         "key `{section}.aliases.\"{from}\"`: the alias target is empty"
                     ));

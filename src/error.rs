@@ -88,7 +88,8 @@ impl Error {
         }
     }
 
-    /// The error and its causes on one line, outermost first.
+    /// The error and its causes on one line, outermost first. Whatever input a message
+    /// echoes, the line stays one line (control characters escaped) of bounded length.
     pub fn chain(&self) -> String {
         let mut out = self.to_string();
         let mut cause = std::error::Error::source(self);
@@ -97,7 +98,7 @@ impl Error {
             out.push_str(&c.to_string());
             cause = c.source();
         }
-        out
+        clip(&out, MESSAGE_CHARS)
     }
 
     pub(crate) fn polars(
@@ -109,3 +110,100 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How many characters of one input value (a header, an id, a config line) a message echoes.
+pub const ECHO_CHARS: usize = 100;
+/// The longest error line, whatever it is made of.
+const MESSAGE_CHARS: usize = 1_000;
+/// How many characters a list of echoed values takes at most.
+const LIST_CHARS: usize = 300;
+
+/// `text` as one line of at most `max` characters: control characters escaped (`\n`,
+/// `\u{1b}`), the rest shortened with "…".
+pub fn clip(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 4));
+    let mut chars = 0;
+    for c in text.chars() {
+        let piece: String = if c.is_control() {
+            c.escape_default().collect()
+        } else {
+            c.to_string()
+        };
+        if chars + piece.chars().count() > max {
+            out.push('…');
+            return out;
+        }
+        chars += piece.chars().count();
+        out.push_str(&piece);
+    }
+    out
+}
+
+/// One input value as a message echoes it: at most [`ECHO_CHARS`] characters, one line.
+pub fn echo(text: &str) -> String {
+    clip(text, ECHO_CHARS)
+}
+
+/// Input values as a message lists them: each in backticks and echoed, the list cut after
+/// about [`LIST_CHARS`] characters with how many were left out.
+pub fn echo_list<'a>(values: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let total = values.len();
+    let mut out = String::new();
+    for (i, v) in values.enumerate() {
+        if i > 0 && out.chars().count() >= LIST_CHARS {
+            out.push_str(&format!(", … ({} more)", total - i));
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(&clip(v, 40));
+        out.push('`');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoed_input_is_one_short_line() {
+        assert_eq!(echo("Session ID"), "Session ID");
+        assert_eq!(echo("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+        let long = "x".repeat(5_000_000);
+        let e = echo(&long);
+        assert_eq!(e.chars().count(), ECHO_CHARS + 1);
+        assert!(e.ends_with('…'));
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abcd", 3), "abc…");
+        // An escape is never cut in half.
+        assert_eq!(clip("ab\n", 3), "ab…");
+    }
+
+    #[test]
+    fn lists_are_cut() {
+        let names: Vec<String> = (0..1000).map(|i| format!("h{i}")).collect();
+        let l = echo_list(names.iter().map(String::as_str));
+        assert!(l.starts_with("`h0`, `h1`, "), "{l}");
+        assert!(l.ends_with(" more)"), "{l}");
+        assert!(l.chars().count() < LIST_CHARS + 60, "{l}");
+        assert_eq!(echo_list(["a", "b"].into_iter()), "`a`, `b`");
+    }
+
+    #[test]
+    fn a_chain_is_one_line() {
+        let e = Error::MissingColumn {
+            path: "s.csv".into(),
+            column: "session_id".into(),
+            found: "`a\nb`".into(),
+        };
+        let line = e.chain();
+        assert!(!line.contains('\n'), "{line}");
+        assert_eq!(
+            line,
+            "s.csv: missing required column `session_id`; headers found: `a\\nb`"
+        );
+    }
+}

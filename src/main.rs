@@ -5,7 +5,7 @@ fn main() {
     match practice_report::run(cli) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("practice-report: error: {}", e.chain());
+            practice_report::commands::warn(&format!("practice-report: error: {}", e.chain()));
             std::process::exit(e.exit_code());
         }
     }

@@ -61,6 +61,22 @@ fn march_figures_match_the_hand_worked_ones() {
         ),
         (Some(1), Some(1))
     );
+    // Against February: S02 alone (C2's first visit, 30 min, fee 45, answered, soreness 2 h,
+    // pain 5 → 4 is a 20% fall: eligible, no responder).
+    let c = &j["changes"];
+    assert_eq!(
+        (
+            &c["sessions"],
+            &c["clients"],
+            &c["new_clients"],
+            &c["minutes"]
+        ),
+        (&json!(4), &json!(3), &json!(1), &json!(210))
+    );
+    close(&c["revenue"], 255.0);
+    close(&c["feedback_response_rate"], 0.8 - 1.0);
+    close(&c["soreness_median"], 22.0);
+    close(&c["responder_rate"], 0.75);
 
     let o = &j["overall"];
     // Soreness 0, 12, 36, 60: median 24; p90 at h = 2.7 → 36 + 0.7·24 = 52.8.
@@ -290,6 +306,9 @@ fn without_a_fee_column_revenue_is_null_not_zero() {
     assert_eq!(j["revenue"], Value::Null);
     assert_eq!(j["by_technique"][0]["technique"], "ischemic_compression");
     assert_eq!(j["by_technique"][0]["revenue"], Value::Null);
+    // No revenue either month: its change is null too, the counts' changes are not.
+    assert_eq!(j["changes"]["revenue"], Value::Null);
+    assert!(j["changes"]["sessions"].is_i64(), "{}", j["changes"]);
     // The practice name from the config is on every page; a missing revenue is an en dash.
     let text = pdf_text(&out.join("monthly-2026-05.pdf"));
     assert!(text.contains("Harbour Street Massage"), "{text}");

@@ -27,13 +27,17 @@ impl Written {
         if self.failed.is_empty() {
             return false;
         }
-        eprintln!(
+        super::warn(&format!(
             "practice-report: error: {} of {} client summaries failed:",
             self.failed.len(),
             self.failed.len() + self.written
-        );
+        ));
         for (id, why) in &self.failed {
-            eprintln!("  {id}: {why}");
+            super::warn(&format!(
+                "  {}: {}",
+                crate::error::echo(id),
+                crate::error::clip(why, crate::error::ECHO_CHARS * 3)
+            ));
         }
         true
     }
@@ -69,14 +73,13 @@ pub fn run(
     let done = write(cfg, &ingested, period, &selection, &fonts)?;
     super::warn_missing_glyphs(cfg, &fonts);
     if cfg.verbosity > Verbosity::Quiet {
-        println!(
-            "wrote {} client summaries into {}",
+        super::say(&format!(
+            "wrote {} client summaries into {}\n",
             done.written,
             cfg.out_path("clients").display()
-        );
-        println!("wrote {}", done.csv.display());
-        println!("wrote {}", cfg.out_path("rejects.csv").display());
+        ))?;
     }
+    super::print_written(cfg, std::slice::from_ref(&done.csv))?;
     if done.report_failures() {
         return Ok(EXIT_FAILURE);
     }
@@ -100,7 +103,9 @@ pub(crate) fn write(
                 period.to,
                 unknown
                     .iter()
-                    .map(|u| format!("{u:?}"))
+                    .take(10)
+                    .map(|u| format!("{:?}", crate::error::echo(u)))
+                    .chain((unknown.len() > 10).then(|| format!("… ({} more)", unknown.len() - 10)))
                     .collect::<Vec<_>>()
                     .join(", ")
             )))
@@ -124,7 +129,7 @@ pub(crate) fn write(
         .map(|c| {
             let path = dir.join(format!("{}.pdf", stems[&c.client_id]));
             let furniture = Furniture {
-                practice: settings.practice_name.clone(),
+                practice: crate::report::format::field(&settings.practice_name),
                 title: "Client progress summary".to_string(),
                 period: format!("to {}", period.to),
                 generated: generated.clone(),

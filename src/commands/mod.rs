@@ -7,12 +7,44 @@ pub mod sample;
 pub mod techniques;
 pub mod validate;
 
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{Config, Verbosity};
-use crate::error::{Result, EXIT_STRICT};
+use crate::error::{Error, Result, EXIT_STRICT};
 use crate::ingest::{self, Ingested};
 use crate::report;
+
+/// Set once standard output's reader has gone away.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Prints `text` on standard output. A reader that went away (`practice-report validate |
+/// head -1`) ends the printing quietly, as ripgrep does: the files are written all the same
+/// and the exit code stays. Any other failure to print is an error.
+pub(crate) fn say(text: &str) -> Result<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(source) => Err(Error::Write {
+            path: "standard output".into(),
+            source,
+        }),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Prints a warning or an error line on standard error; a closed stderr is no reason to stop.
+pub fn warn(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
 
 /// A progress bar on stderr: hidden when stderr is not a terminal (indicatif's own check),
 /// and always with `-q`.
@@ -117,19 +149,22 @@ pub(crate) fn warn_missing_glyphs(cfg: &Config, fonts: &crate::report::pdf::Font
     let missing = fonts.missing();
     if !missing.is_empty() && cfg.verbosity > Verbosity::Quiet {
         let list: String = missing.iter().collect();
-        eprintln!(
-            "practice-report: warning: no font found for these characters, shown as boxes: {list} \
-             (install a font that has them, e.g. fonts-nanum for Hangul, or pass --font)"
-        );
+        warn(&format!(
+            "practice-report: warning: no font found for these characters, shown as boxes: {} \
+             (install a font that has them, e.g. fonts-nanum for Hangul, or pass --font)",
+            crate::error::echo(&list)
+        ));
     }
 }
 
 /// Says on stdout what was written where (not with `-q`); rejects.csv always is.
-pub(crate) fn print_written(cfg: &Config, written: &[std::path::PathBuf]) {
+pub(crate) fn print_written(cfg: &Config, written: &[std::path::PathBuf]) -> Result<()> {
     if cfg.verbosity > Verbosity::Quiet {
-        for path in written {
-            println!("wrote {}", path.display());
+        let mut text = String::new();
+        for path in written.iter().chain([&cfg.out_path("rejects.csv")]) {
+            text.push_str(&format!("wrote {}\n", path.display()));
         }
-        println!("wrote {}", cfg.out_path("rejects.csv").display());
+        say(&text)?;
     }
+    Ok(())
 }

@@ -17,7 +17,7 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
     let fonts = super::load_fonts(cfg, &ingested)?;
     let written = write(cfg, &ingested, period, &fonts)?;
     super::warn_missing_glyphs(cfg, &fonts);
-    super::print_written(cfg, &written);
+    super::print_written(cfg, &written)?;
     Ok(super::exit_code(cfg, &ingested))
 }
 
@@ -47,7 +47,7 @@ pub(crate) fn write(
     let settings = &cfg.ingest.settings;
     let (generated, timestamp) = super::generation_date();
     let furniture = Furniture {
-        practice: settings.practice_name.clone(),
+        practice: crate::report::format::field(&settings.practice_name),
         title: "Monthly report".to_string(),
         period: period.from.format("%B %Y").to_string(),
         generated,

@@ -20,27 +20,30 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
     super::warn_missing_glyphs(cfg, &fonts);
     if cfg.verbosity > Verbosity::Quiet {
         let q = &ingested.quality;
-        println!(
-            "read {} sessions ({} rejected) and {} feedback rows ({} rejected, {} superseded)",
+        super::say(&format!(
+            "read {} sessions ({} rejected) and {} feedback rows ({} rejected, {} superseded)\n\
+             month: {} to {}; techniques: {} to {}\n",
             q.sessions.rows,
             q.sessions.rejected,
             q.feedback.rows,
             q.feedback.rejected,
-            q.feedback.superseded
-        );
-        println!(
-            "month: {} to {}; techniques: {} to {}",
-            period.from, period.to, span.from, span.to
-        );
+            q.feedback.superseded,
+            period.from,
+            period.to,
+            span.from,
+            span.to
+        ))?;
+        let mut text = String::new();
         for path in &written {
-            println!("wrote {}", path.display());
+            text.push_str(&format!("wrote {}\n", path.display()));
         }
-        println!(
-            "wrote {} client summaries into {}",
+        text.push_str(&format!(
+            "wrote {} client summaries into {}\nwrote {}\n",
             clients.written,
-            cfg.out_path("clients").display()
-        );
-        println!("wrote {}", cfg.out_path("rejects.csv").display());
+            cfg.out_path("clients").display(),
+            cfg.out_path("rejects.csv").display()
+        ));
+        super::say(&text)?;
     }
     if clients.report_failures() {
         return Ok(crate::error::EXIT_FAILURE);

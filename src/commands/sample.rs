@@ -42,15 +42,15 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
     feedback.commit()?;
     bar.finish_and_clear();
     if !args.quiet {
-        println!(
-            "wrote {} sessions ({} clients, {} therapists) to {} and {} feedback rows to {}",
+        super::say(&format!(
+            "wrote {} sessions ({} clients, {} therapists) to {} and {} feedback rows to {}\n",
             stats.sessions,
             stats.clients,
             stats.therapists,
             sessions_path.display(),
             stats.feedback,
             feedback_path.display()
-        );
+        ))?;
     }
     Ok(0)
 }

@@ -30,7 +30,7 @@ pub fn run(cfg: &Config, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Resu
     let fonts = super::load_fonts(cfg, &ingested)?;
     let written = write(cfg, &ingested, span, &fonts)?;
     super::warn_missing_glyphs(cfg, &fonts);
-    super::print_written(cfg, &written);
+    super::print_written(cfg, &written)?;
     Ok(super::exit_code(cfg, &ingested))
 }
 
@@ -61,7 +61,7 @@ pub(crate) fn write(
     report::techniques_csv::write(&csv, &figures)?;
     let (generated, timestamp) = super::generation_date();
     let furniture = Furniture {
-        practice: settings.practice_name.clone(),
+        practice: crate::report::format::field(&settings.practice_name),
         title: "Technique comparison".to_string(),
         period: format!("{} to {}", span.from, span.to),
         generated,

@@ -14,13 +14,13 @@ pub fn run(cfg: &Config) -> Result<i32> {
     let ingested = super::ingest_inputs(cfg)?;
     let rejects_path = cfg.out_path("rejects.csv");
     if cfg.verbosity >= Verbosity::Verbose {
-        match &cfg.config_path {
-            Some(p) => println!("config: {}", p.display()),
-            None => println!("config: none (contract defaults)"),
-        }
+        super::say(&match &cfg.config_path {
+            Some(p) => format!("config: {}\n", p.display()),
+            None => "config: none (contract defaults)\n".to_string(),
+        })?;
     }
     if cfg.verbosity > Verbosity::Quiet {
-        print!("{}", summary(&ingested, &rejects_path, cfg.verbosity));
+        super::say(&summary(&ingested, &rejects_path, cfg.verbosity))?;
     }
     Ok(super::exit_code(cfg, &ingested))
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 /// foldhash: these caches are probed twice per row.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
-use super::values::normalise_label;
+use crate::model::normalise_label;
 
 /// Turns raw labels into canonical ones, remembering each spelling it has seen.
 pub struct Labels {

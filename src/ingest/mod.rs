@@ -19,6 +19,7 @@ use polars::prelude::DataFrame;
 
 use crate::config::{ColumnAliases, Settings};
 use crate::error::{Error, Result};
+pub use crate::model::{DataQuality, FileQuality, Input, Reject};
 use values::DateFormat;
 
 /// How the input files are to be read.
@@ -78,55 +79,6 @@ impl<'a> Source<'a> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| self.path.display().to_string())
     }
-}
-
-/// Which of the two exports a row came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
-    Sessions,
-    Feedback,
-}
-
-/// A row that broke a rule, or a superseded feedback row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reject {
-    pub input: Input,
-    /// The input's file name.
-    pub file: String,
-    /// The 1-based physical line where the record starts (the header is line 1).
-    pub line: u64,
-    /// The first failing column (canonical name); empty when the reason is about the row.
-    pub column: String,
-    /// The offending value as it was in the file.
-    pub value: String,
-    /// The full reason, as written to rejects.csv.
-    pub reason: String,
-    /// A short category for counting ("duration_min: out of range").
-    pub kind: String,
-    /// A superseded feedback row: valid, but not the one that counts.
-    pub superseded: bool,
-}
-
-/// The account of one input file.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FileQuality {
-    pub file: String,
-    /// Records read (blank lines and the header are not rows).
-    pub rows: u64,
-    pub accepted: u64,
-    pub rejected: u64,
-    pub superseded: u64,
-    /// Headers present in the file that the contract does not use (as written in the file).
-    pub extra_columns: Vec<String>,
-    /// Optional columns the file does not have (their values are all missing).
-    pub absent_columns: Vec<String>,
-}
-
-/// Both files' accounts.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DataQuality {
-    pub sessions: FileQuality,
-    pub feedback: FileQuality,
 }
 
 /// The result of ingesting both exports.
@@ -297,11 +249,7 @@ impl<'a> Table<'a> {
                 found: if names.is_empty() {
                     "(none: the file is empty)".to_string()
                 } else {
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    crate::error::echo_list(names.iter().map(String::as_str))
                 },
             },
             columns::HeaderError::Duplicate(column) => Error::DuplicateColumn {

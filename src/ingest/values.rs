@@ -8,8 +8,25 @@ use chrono::NaiveDate;
 pub enum ValueError {
     NotANumber,
     NotWhole,
-    OutOfRange { lo: f64, hi: Option<f64> },
-    NotADate { format: Option<String> },
+    OutOfRange {
+        lo: f64,
+        hi: Option<f64>,
+    },
+    NotADate {
+        format: Option<String>,
+    },
+    /// A real date, but outside [`FIRST_YEAR`] ..= [`LAST_YEAR`].
+    DateOutOfRange,
+}
+
+/// The years a date may fall in (SPEC "Values"); others are typos, or dates no report can
+/// cover (a chrono date can be in the year 262,142).
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2200;
+
+/// Whether `d` falls in the years dates may have.
+pub fn in_date_range(d: NaiveDate) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(&d))
 }
 
 impl ValueError {
@@ -20,6 +37,7 @@ impl ValueError {
             ValueError::NotWhole => "not a whole number",
             ValueError::OutOfRange { .. } => "out of range",
             ValueError::NotADate { .. } => "not a date",
+            ValueError::DateOutOfRange => "date out of range",
         }
     }
 
@@ -40,6 +58,9 @@ impl ValueError {
             }
             ValueError::NotADate { format: Some(f) } => {
                 format!("not a date in the format `{f}`")
+            }
+            ValueError::DateOutOfRange => {
+                format!("date out of range: must be in the years {FIRST_YEAR} to {LAST_YEAR}")
             }
         }
     }
@@ -114,12 +135,17 @@ impl DateFormat {
                 (rest.starts_with('T') || rest.starts_with(' ')).then_some(d)
             }),
         };
-        parsed.ok_or_else(|| ValueError::NotADate {
+        let date = parsed.ok_or_else(|| ValueError::NotADate {
             format: match self {
                 DateFormat::Iso => None,
                 DateFormat::Custom(f) => Some(f.clone()),
             },
-        })
+        })?;
+        if in_date_range(date) {
+            Ok(date)
+        } else {
+            Err(ValueError::DateOutOfRange)
+        }
     }
 }
 
@@ -157,49 +183,16 @@ pub fn trim(text: &str) -> &str {
     }
 }
 
-/// Trims, lower-cases and turns every run of separators into one `_`.
-fn collapse(s: &str, is_sep: impl Fn(char) -> bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_run = false;
-    for c in s.trim().chars() {
-        if is_sep(c) {
-            if !in_run {
-                out.push('_');
-            }
-            in_run = true;
-        } else {
-            out.extend(c.to_lowercase());
-            in_run = false;
-        }
-    }
-    out
-}
-
-/// A label (technique, body region) before aliases: trimmed, lower-cased, runs of
-/// spaces/hyphens/underscores as one `_` (`Ischemic  Compression` → `ischemic_compression`).
-pub fn normalise_label(s: &str) -> String {
-    collapse(s, |c| c.is_whitespace() || c == '-' || c == '_')
-}
-
 /// A header name: trimmed, lower-cased, runs of spaces/hyphens as `_` (`Session ID` →
 /// `session_id`). Underscores join the run too, so `Session _ ID` still matches.
 pub fn normalise_header(s: &str) -> String {
-    collapse(s, |c| c.is_whitespace() || c == '-' || c == '_')
-}
-
-/// How a label is shown in a report: `_` as spaces, first letter capitalised.
-pub fn display_label(label: &str) -> String {
-    let spaced = label.replace('_', " ");
-    let mut chars = spaced.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::model::normalise_label(s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{display_label, normalise_label};
 
     #[test]
     fn numbers_in_plain_decimal_notation() {
@@ -298,6 +291,24 @@ mod tests {
         assert_eq!(f.parse("05/03/2026 10:30"), Ok(d));
         assert!(f.parse("2026-03-05").is_err());
         assert!(f.parse("31/02/2026").is_err());
+    }
+
+    #[test]
+    fn dates_outside_the_years_1900_to_2200_are_refused() {
+        let iso = DateFormat::Iso;
+        assert!(iso.parse("1900-01-01").is_ok());
+        assert!(iso.parse("2200-12-31").is_ok());
+        assert_eq!(iso.parse("1899-12-31"), Err(ValueError::DateOutOfRange));
+        assert_eq!(iso.parse("2201-01-01"), Err(ValueError::DateOutOfRange));
+        assert_eq!(iso.parse("0000-01-01"), Err(ValueError::DateOutOfRange));
+        let f = DateFormat::Custom("%Y-%m-%d".into());
+        // chrono reads a signed year of any size with %Y.
+        assert_eq!(f.parse("+262142-12-01"), Err(ValueError::DateOutOfRange));
+        assert_eq!(f.parse("-0044-03-15"), Err(ValueError::DateOutOfRange));
+        assert_eq!(
+            ValueError::DateOutOfRange.reason(),
+            "date out of range: must be in the years 1900 to 2200"
+        );
     }
 
     #[test]

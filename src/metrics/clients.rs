@@ -48,6 +48,11 @@ pub struct ClientSummary {
     pub last_pain_before: Option<f64>,
     /// last − first.
     pub pain_change: Option<f64>,
+    /// (first − last) / first: the share by which pain fell since the first visit; None
+    /// without both scores or with no pain at the first visit.
+    pub pain_relative_fall: Option<f64>,
+    /// Whether that fall reached the responder threshold (the clinically important change).
+    pub important_change: Option<bool>,
     pub mean_soreness_hours: Option<f64>,
     pub responders: u64,
     pub responder_eligible: u64,
@@ -278,6 +283,9 @@ pub fn clients(
             let id = value_str(&sums, "client_id", r)?;
             let first = value_f64(&sums, "first_pain", r);
             let last = value_f64(&sums, "last_pain", r);
+            let relative_fall = first
+                .zip(last)
+                .and_then(|(f, l)| (f > 0.0).then(|| (f - l) / f));
             Some(ClientSummary {
                 client_name: name_of.get(&id).cloned(),
                 sessions: count(&sums, "sessions", r),
@@ -287,6 +295,8 @@ pub fn clients(
                 first_pain_before: first,
                 last_pain_before: last,
                 pain_change: first.zip(last).map(|(f, l)| l - f),
+                pain_relative_fall: relative_fall,
+                important_change: relative_fall.map(|r| r >= t.responder),
                 mean_soreness_hours: value_f64(&sums, "soreness", r),
                 responders: count(&sums, "responders", r),
                 responder_eligible: count(&sums, "eligible", r),

@@ -7,7 +7,7 @@ pub mod outcomes;
 pub mod stats;
 pub mod techniques;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, Months, NaiveDate};
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -31,23 +31,21 @@ pub struct Period {
 
 impl Period {
     /// The calendar month holding `day`.
+    ///
+    /// Input dates lie in the years 1900 to 2200, far from chrono's limits; at those limits
+    /// the month is cut short rather than a panic.
     pub fn month_of(day: NaiveDate) -> Period {
-        let from = day.with_day(1).expect("day 1 exists");
-        let next = if from.month() == 12 {
-            NaiveDate::from_ymd_opt(from.year() + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(from.year(), from.month() + 1, 1)
-        }
-        .expect("the first of a month exists");
-        Period {
-            from,
-            to: next - Duration::days(1),
-        }
+        let from = day - Duration::days(i64::from(day.day0()));
+        let to = from
+            .checked_add_months(Months::new(1))
+            .and_then(|next| next.pred_opt())
+            .unwrap_or(NaiveDate::MAX);
+        Period { from, to }
     }
 
     /// The calendar month before this period's first month.
     pub fn previous_month(&self) -> Period {
-        Period::month_of(self.from - Duration::days(1))
+        Period::month_of(self.from.pred_opt().unwrap_or(self.from))
     }
 
     /// Every day of the period, in order.
@@ -171,5 +169,10 @@ mod tests {
         assert_eq!(p.days().count(), 29);
         let prev = Period::month_of(d(2026, 1, 5)).previous_month();
         assert_eq!((prev.from, prev.to), (d(2025, 12, 1), d(2025, 12, 31)));
+        // chrono's own limits: no panic.
+        let last = Period::month_of(NaiveDate::MAX);
+        assert_eq!(last.to, NaiveDate::MAX);
+        let first = Period::month_of(NaiveDate::MIN).previous_month();
+        assert!(first.from <= first.to);
     }
 }

@@ -9,7 +9,8 @@ use super::outcomes::{self, Outcomes};
 use super::{count, days_to_date, value_f64, value_i64, value_str, visits, Period};
 use crate::config::Thresholds;
 use crate::error::{Error, Result};
-use crate::ingest::{DataQuality, Ingested};
+use crate::ingest::Ingested;
+use crate::model::DataQuality;
 
 /// Totals of one period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -64,12 +65,45 @@ pub struct Previous {
     pub overall: Outcomes,
 }
 
+/// This month's figure minus the previous month's (SPEC "Outputs", `changes`); None where
+/// either month's figure is missing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Changes {
+    pub sessions: i64,
+    pub clients: i64,
+    pub new_clients: i64,
+    pub minutes: i64,
+    pub revenue: Option<f64>,
+    pub feedback_response_rate: Option<f64>,
+    pub soreness_median: Option<f64>,
+    pub responder_rate: Option<f64>,
+}
+
+impl Changes {
+    fn between(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> Changes {
+        let ((t, o), (p, po)) = (now, before);
+        let diff = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
+        let count = |a: u64, b: u64| a as i64 - b as i64;
+        Changes {
+            sessions: count(t.sessions, p.sessions),
+            clients: count(t.clients, p.clients),
+            new_clients: count(t.new_clients, p.new_clients),
+            minutes: t.minutes - p.minutes,
+            revenue: diff(t.revenue, p.revenue),
+            feedback_response_rate: diff(t.feedback_response_rate, p.feedback_response_rate),
+            soreness_median: diff(o.soreness.median, po.soreness.median),
+            responder_rate: diff(o.responders.rate, po.responders.rate),
+        }
+    }
+}
+
 /// Everything the monthly report shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Monthly {
     pub period: Period,
     pub totals: Totals,
     pub previous: Previous,
+    pub changes: Changes,
     pub overall: Outcomes,
     pub by_technique: Vec<Group>,
     pub by_therapist: Vec<Group>,
@@ -103,8 +137,10 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
     let before = visits_in(ingested, previous_period)?;
     let (totals, overall) = period_totals(&now, &first, period, has_fee, t)?;
     let (prev_totals, prev_overall) = period_totals(&before, &first, previous_period, has_fee, t)?;
+    let changes = Changes::between((&totals, &overall), (&prev_totals, &prev_overall));
     Ok(Monthly {
         period,
+        changes,
         totals,
         previous: Previous {
             period: previous_period,
@@ -277,4 +313,79 @@ fn by_day(visits: &DataFrame, period: Period) -> Result<Vec<DayCount>> {
             sessions: counted.get(&date).copied().unwrap_or(0),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::outcomes::{ImmediateChange, PainReduction, Responders, Soreness};
+
+    fn totals(sessions: u64, revenue: Option<f64>, rate: Option<f64>) -> Totals {
+        Totals {
+            sessions,
+            clients: sessions / 2,
+            new_clients: 1,
+            returning_clients: sessions / 2 - 1,
+            clients_multi_session: 0,
+            minutes: sessions as i64 * 45,
+            revenue,
+            feedback_responses: 0,
+            feedback_response_rate: rate,
+        }
+    }
+
+    fn outcomes(median: Option<f64>, rate: Option<f64>) -> Outcomes {
+        Outcomes {
+            soreness: Soreness {
+                n: 0,
+                mean: None,
+                median,
+                p90: None,
+                over_48h_share: None,
+            },
+            pain_reduction: PainReduction {
+                n: 0,
+                mean: None,
+                ci95_low: None,
+                ci95_high: None,
+            },
+            responders: Responders {
+                eligible: 0,
+                responders: 0,
+                rate,
+                ci95_low: None,
+                ci95_high: None,
+            },
+            immediate_change: ImmediateChange { n: 0, mean: None },
+            satisfaction_mean: None,
+            mobility_improved_share: None,
+            low_sample: true,
+        }
+    }
+
+    #[test]
+    fn changes_are_now_minus_before_and_null_when_either_is() {
+        let now = (
+            totals(10, Some(500.0), Some(0.5)),
+            outcomes(Some(12.0), None),
+        );
+        let before = (
+            totals(14, None, Some(0.75)),
+            outcomes(Some(18.5), Some(0.4)),
+        );
+        let c = Changes::between((&now.0, &now.1), (&before.0, &before.1));
+        assert_eq!(
+            c,
+            Changes {
+                sessions: -4,
+                clients: -2,
+                new_clients: 0,
+                minutes: -180,
+                revenue: None,
+                feedback_response_rate: Some(-0.25),
+                soreness_median: Some(-6.5),
+                responder_rate: None,
+            }
+        );
+    }
 }

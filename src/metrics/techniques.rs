@@ -10,7 +10,8 @@ use super::stats::newcombe;
 use super::{count, value_f64, value_str, Period};
 use crate::config::Thresholds;
 use crate::error::{Error, Result};
-use crate::ingest::{DataQuality, Ingested};
+use crate::ingest::Ingested;
+use crate::model::DataQuality;
 
 /// A technique's responder rate minus that of all other techniques, with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -18,6 +19,21 @@ pub struct Difference {
     pub difference: f64,
     pub ci95_low: f64,
     pub ci95_high: f64,
+}
+
+impl Difference {
+    pub fn new(difference: f64, ci95_low: f64, ci95_high: f64) -> Difference {
+        Difference {
+            difference,
+            ci95_low,
+            ci95_high,
+        }
+    }
+
+    /// The interval includes 0: the data cannot tell the technique from the others.
+    pub fn includes_no_difference(&self) -> bool {
+        self.ci95_low <= 0.0 && self.ci95_high >= 0.0
+    }
 }
 
 /// One technique's row.
@@ -31,15 +47,24 @@ pub struct TechniqueRow {
 }
 
 /// Responders among the eligible sessions of one technique × region cell.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MatrixCell {
     pub eligible: u64,
     pub responders: u64,
+    /// responders / eligible; None without an eligible session.
+    pub rate: Option<f64>,
+    /// Fewer eligible sessions than the low-sample threshold.
+    pub low_sample: bool,
 }
 
 impl MatrixCell {
-    pub fn rate(&self) -> Option<f64> {
-        (self.eligible > 0).then(|| self.responders as f64 / self.eligible as f64)
+    fn new(eligible: u64, responders: u64, t: &Thresholds) -> MatrixCell {
+        MatrixCell {
+            eligible,
+            responders,
+            rate: (eligible > 0).then(|| responders as f64 / eligible as f64),
+            low_sample: eligible < u64::from(t.low_sample),
+        }
     }
 }
 
@@ -90,11 +115,8 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
                 g.outcomes.responders.responders,
                 g.outcomes.responders.eligible,
             );
-            let vs_others = newcombe(x, n, all_x - x, all_n - n).map(|(d, lo, hi)| Difference {
-                difference: d,
-                ci95_low: lo,
-                ci95_high: hi,
-            });
+            let vs_others =
+                newcombe(x, n, all_x - x, all_n - n).map(|(d, lo, hi)| Difference::new(d, lo, hi));
             TechniqueRow {
                 baseline_pain: baseline_of(&g.name),
                 vs_others,
@@ -147,10 +169,11 @@ fn matrix(
                 value_str(&df, "technique", row).unwrap_or_default(),
                 value_str(&df, "region", row).unwrap_or_default(),
                 count(&df, "sessions", row),
-                MatrixCell {
-                    eligible: count(&df, "eligible", row),
-                    responders: count(&df, "responders", row),
-                },
+                MatrixCell::new(
+                    count(&df, "eligible", row),
+                    count(&df, "responders", row),
+                    t,
+                ),
             )
         })
         .collect();
@@ -171,8 +194,7 @@ fn matrix(
                     cells
                         .iter()
                         .find(|(t, r, _, _)| *t == tech.group.name && r == region)
-                        .map(|c| c.3)
-                        .unwrap_or_default()
+                        .map_or_else(|| MatrixCell::new(0, 0, t), |c| c.3)
                 })
                 .collect()
         })

@@ -1,28 +1,40 @@
 //! Table cells for figures of the outcome block that several reports show the same way: the
 //! figure, its 95% interval in grey, and the low-sample mark.
 
-use super::format;
+use super::format::{self, MISSING};
 use super::pdf::table::Cell;
 use crate::metrics::outcomes::Outcomes;
 
 /// The mean pain reduction with its t-interval.
 pub fn pain_reduction(o: &Outcomes) -> Cell {
     let p = &o.pain_reduction;
-    Cell::new(format::one_decimal(p.mean))
-        .with_note(format::interval(
-            p.ci95_low,
-            p.ci95_high,
-            format::one_decimal,
-        ))
-        .low_sample(o.low_sample)
+    let cell = Cell::new(format::one_decimal(p.mean)).with_note(format::interval(
+        p.ci95_low,
+        p.ci95_high,
+        format::one_decimal,
+    ));
+    low_sample(cell, o.low_sample)
 }
 
 /// The responder rate with its Wilson interval.
 pub fn responder_rate(o: &Outcomes) -> Cell {
     let r = &o.responders;
-    Cell::new(format::percent(r.rate))
-        .with_note(format::interval(r.ci95_low, r.ci95_high, format::percent))
-        .low_sample(o.low_sample)
+    let cell = Cell::new(format::percent(r.rate)).with_note(format::interval(
+        r.ci95_low,
+        r.ci95_high,
+        format::percent,
+    ));
+    low_sample(cell, o.low_sample)
+}
+
+/// A figure resting on too few answers: a dagger after it, grey italic, and the table's
+/// footnote on its page. A missing figure stays a plain dash.
+pub fn low_sample(mut cell: Cell, low: bool) -> Cell {
+    if !low || cell.text == MISSING {
+        return cell;
+    }
+    cell.text.push('†');
+    cell.flagged()
 }
 
 /// The footnote every page with a † carries.

@@ -14,11 +14,9 @@ use super::pdf::{colour, Doc, Fonts, Furniture, Look};
 /// How the first and the latest pain compare, in words.
 pub fn headline(c: &ClientSummary, responder_share: f64) -> String {
     let pct = (responder_share * 100.0).round();
-    match (c.first_pain_before, c.last_pain_before) {
+    match (c.first_pain_before, c.last_pain_before, c.pain_change) {
         _ if c.sessions < 2 => "One visit so far: progress shows from the second visit on.".to_string(),
-        (Some(first), Some(last)) => {
-            let change = last - first;
-            let relative = if first > 0.0 { Some(-change / first) } else { None };
+        (Some(first), Some(last), Some(change)) => {
             let direction = if change < 0.0 {
                 format!("down {} points", format::one_decimal(Some(-change)))
             } else if change > 0.0 {
@@ -26,11 +24,11 @@ pub fn headline(c: &ClientSummary, responder_share: f64) -> String {
             } else {
                 "unchanged".to_string()
             };
-            let verdict = match relative {
-                Some(r) if r >= responder_share => format!("a fall of {}: the {pct}% clinically important change was reached", format::percent(Some(r))),
-                Some(r) if r > 0.0 => format!("a fall of {}: short of the {pct}% clinically important change", format::percent(Some(r))),
-                Some(_) => format!("the {pct}% clinically important change was not reached"),
-                None => "no pain at the first visit to measure a fall from".to_string(),
+            let verdict = match (c.pain_relative_fall, c.important_change) {
+                (Some(r), Some(true)) => format!("a fall of {}: the {pct}% clinically important change was reached", format::percent(Some(r))),
+                (Some(r), _) if r > 0.0 => format!("a fall of {}: short of the {pct}% clinically important change", format::percent(Some(r))),
+                (Some(_), _) => format!("the {pct}% clinically important change was not reached"),
+                (None, _) => "no pain at the first visit to measure a fall from".to_string(),
             };
             format!(
                 "Pain before treatment: {} at the first visit → {} at the latest, {direction}; {verdict}.",
@@ -38,7 +36,7 @@ pub fn headline(c: &ClientSummary, responder_share: f64) -> String {
                 format::one_decimal(Some(last))
             )
         }
-        (first, last) => format!(
+        (first, last, _) => format!(
             "Pain before treatment: {} at the first visit → {} at the latest (a missing score means no change can be measured).",
             format::one_decimal(first),
             format::one_decimal(last)
@@ -51,16 +49,21 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
     let names = Names::new(settings);
     let th = &settings.thresholds;
     let mut doc = Doc::new(fonts, furniture);
+    let id = format::field(&c.client_id);
     let title = c
         .client_name
-        .clone()
-        .unwrap_or_else(|| format!("Client {}", c.client_id));
-    let therapists: Vec<String> = c.therapists().into_iter().map(|(t, _)| t).collect();
+        .as_deref()
+        .map_or_else(|| format!("Client {id}"), format::field);
+    let therapists: Vec<String> = c
+        .therapists()
+        .into_iter()
+        .map(|(t, _)| format::field(&t))
+        .collect();
     doc.title(
         &title,
         &format!(
             "Client {} · first visit {} · latest {} · {} visits",
-            c.client_id,
+            id,
             c.first_date,
             c.last_date,
             format::count(c.sessions)
@@ -105,24 +108,27 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
     );
 
     doc.heading("Soreness after each visit", 140.0);
-    let soreness: Vec<(String, f64)> = c
+    let soreness: Vec<(String, Option<f64>)> = c
         .visits
         .iter()
         .zip(&dates)
-        .map(|(v, d)| (d.clone(), v.soreness_hours.unwrap_or(0.0)))
+        .map(|(v, d)| (d.clone(), v.soreness_hours))
         .collect();
     let hours = th.soreness_hours;
     chart::columns(
         &mut doc,
-        &soreness,
-        "visit date (hours of soreness reported)",
-        (c.visits.len() / 8).max(1),
-        colour::PALETTE[2],
-        Some(&Reference {
-            value: hours,
-            label: format!("{} h", format::thousands(hours.round() as i64)),
-        }),
-        "No soreness was reported after these visits",
+        &chart::Columns {
+            values: &soreness,
+            axis_title: "visit date (hours of soreness reported)",
+            label_every: (c.visits.len() / 8).max(1),
+            colour: colour::PALETTE[2],
+            reference: Some(&Reference {
+                value: hours,
+                label: format!("{} h", format::thousands(hours.round() as i64)),
+            }),
+            empty_message: "No soreness answers were given for these visits",
+            missing: Some((MISSING, "no soreness answer for that visit")),
+        },
     );
 
     doc.heading("What was treated", 40.0);
@@ -152,7 +158,7 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
         .map(|v| {
             vec![
                 Cell::new(v.date.to_string()),
-                Cell::new(v.therapist.clone()),
+                Cell::new(format::field(&v.therapist)),
                 Cell::new(names.technique(&v.technique)),
                 Cell::new(
                     v.regions
@@ -169,7 +175,7 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
                     v.satisfaction
                         .map_or(MISSING.to_string(), |s| s.to_string()),
                 ),
-                Cell::new(v.comment.clone().unwrap_or_default()),
+                Cell::new(v.comment.as_deref().map(format::field).unwrap_or_default()),
             ]
         })
         .collect();

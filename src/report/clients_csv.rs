@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::csv_out::{self, Access, Field};
 use crate::error::Result;
 use crate::metrics::clients::ClientSummary;
 
@@ -22,38 +23,32 @@ pub const HEADER: [&str; 12] = [
     "responder_eligible",
 ];
 
-fn num(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |v| format!("{v}"))
+fn fields(c: &ClientSummary) -> [Field<'_>; 12] {
+    [
+        Field::Text(&c.client_id),
+        Field::Text(c.client_name.as_deref().unwrap_or_default()),
+        Field::Count(c.sessions),
+        Field::Count(c.sessions_in_period),
+        Field::Date(c.first_date),
+        Field::Date(c.last_date),
+        Field::Num(c.first_pain_before),
+        Field::Num(c.last_pain_before),
+        Field::Num(c.pain_change),
+        Field::Num(c.mean_soreness_hours),
+        Field::Count(c.responders),
+        Field::Count(c.responder_eligible),
+    ]
 }
 
 pub fn write_rows(w: &mut dyn Write, clients: &[ClientSummary]) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(HEADER)?;
-    for c in clients {
-        out.write_record([
-            c.client_id.clone(),
-            c.client_name.clone().unwrap_or_default(),
-            c.sessions.to_string(),
-            c.sessions_in_period.to_string(),
-            c.first_date.to_string(),
-            c.last_date.to_string(),
-            num(c.first_pain_before),
-            num(c.last_pain_before),
-            num(c.pain_change),
-            num(c.mean_soreness_hours),
-            c.responders.to_string(),
-            c.responder_eligible.to_string(),
-        ])?;
-    }
-    out.flush()
+    csv_out::write_to(w, &HEADER, |out| {
+        clients.iter().try_for_each(|c| out.row(&fields(c)))
+    })
 }
 
 /// Written owner-only: it names clients.
 pub fn write(path: &Path, clients: &[ClientSummary]) -> Result<()> {
-    let mut buf = Vec::new();
-    write_rows(&mut buf, clients).map_err(|e| crate::error::Error::Write {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    super::write_private(path, &buf)
+    csv_out::write(path, Access::Private, &HEADER, |out| {
+        clients.iter().try_for_each(|c| out.row(&fields(c)))
+    })
 }

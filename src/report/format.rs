@@ -4,6 +4,19 @@
 /// What a missing figure prints as.
 pub const MISSING: &str = "–";
 
+/// The most characters of one input field (a name, a label, a comment) a PDF shows; the
+/// rest is cut with "…" (the CSV and JSON keep it whole). It also bounds the layout's work,
+/// whatever the input holds.
+pub const FIELD_CHARS: usize = 500;
+
+/// An input field as a PDF shows it: at most [`FIELD_CHARS`] characters.
+pub fn field(text: &str) -> String {
+    match text.char_indices().nth(FIELD_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// `12480` → `12,480`.
 pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -89,19 +102,15 @@ pub enum Trend {
     Same,
 }
 
-/// A change against the previous period: `▲ 12`, `▼ 3`, `▲ 4 pts`; None when either side
-/// is missing. `higher_is_better` picks the colour.
-pub fn change(
-    now: Option<f64>,
-    before: Option<f64>,
-    unit: Unit,
-    higher_is_better: bool,
-) -> Option<(String, Trend)> {
-    let (now, before) = (now?, before?);
+/// A change against the previous period (`delta`, from the metrics) as people read it:
+/// `▲ 12`, `▼ 3`, `▲ 4 pts`; None for a missing change. Rounded as shown, so a change too
+/// small to show reads `= 0`. `higher_is_better` picks the colour.
+pub fn change(delta: Option<f64>, unit: Unit, higher_is_better: bool) -> Option<(String, Trend)> {
+    let delta = delta?;
     let delta = match unit {
-        Unit::Count => (now - before).round(),
-        Unit::Points => ((now - before) * 100.0).round(),
-        Unit::Hours | Unit::Money => ((now - before) * 10.0).round() / 10.0,
+        Unit::Count => delta.round(),
+        Unit::Points => (delta * 100.0).round(),
+        Unit::Hours | Unit::Money => (delta * 10.0).round() / 10.0,
     };
     if delta == 0.0 {
         return Some(("= 0".to_string(), Trend::Same));
@@ -163,31 +172,41 @@ mod tests {
     }
 
     #[test]
+    fn long_fields_are_cut() {
+        assert_eq!(field("Ann Lee"), "Ann Lee");
+        let long = "é".repeat(5 * 1024 * 1024);
+        let cut = field(&long);
+        assert_eq!(cut.chars().count(), FIELD_CHARS + 1);
+        assert!(cut.ends_with("é…"));
+        assert_eq!(field(&"x".repeat(FIELD_CHARS)), "x".repeat(FIELD_CHARS));
+    }
+
+    #[test]
     fn changes() {
         assert_eq!(
-            change(Some(0.45), Some(0.46), Unit::Points, true),
+            change(Some(0.45 - 0.46), Unit::Points, true),
             Some(("▼ 1 pt".into(), Trend::Worse))
         );
         assert_eq!(
-            change(Some(120.0), Some(108.0), Unit::Count, true),
+            change(Some(120.0 - 108.0), Unit::Count, true),
             Some(("▲ 12".into(), Trend::Better))
         );
         assert_eq!(
-            change(Some(5.0), Some(8.0), Unit::Count, true),
+            change(Some(5.0 - 8.0), Unit::Count, true),
             Some(("▼ 3".into(), Trend::Worse))
         );
         assert_eq!(
-            change(Some(0.50), Some(0.46), Unit::Points, true),
+            change(Some(0.50 - 0.46), Unit::Points, true),
             Some(("▲ 4 pts".into(), Trend::Better))
         );
         assert_eq!(
-            change(Some(30.0), Some(24.0), Unit::Hours, false),
+            change(Some(30.0 - 24.0), Unit::Hours, false),
             Some(("▲ 6.0 h".into(), Trend::Worse))
         );
         assert_eq!(
-            change(Some(3.0), Some(3.0), Unit::Count, true),
+            change(Some(3.0 - 3.0), Unit::Count, true),
             Some(("= 0".into(), Trend::Same))
         );
-        assert_eq!(change(None, Some(3.0), Unit::Count, true), None);
+        assert_eq!(change(None, Unit::Count, true), None);
     }
 }

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use crate::config::Thresholds;
 use crate::error::Result;
-use crate::ingest::DataQuality;
-use crate::metrics::monthly::{DayCount, Group, Monthly, RegionCount};
+use crate::metrics::monthly::{Changes, DayCount, Group, Monthly, RegionCount};
 use crate::metrics::outcomes::Outcomes;
 use crate::metrics::Period;
+use crate::model::DataQuality;
 
 #[derive(Serialize)]
 struct MonthlyJson<'a> {
@@ -26,6 +26,7 @@ struct MonthlyJson<'a> {
     feedback_responses: u64,
     feedback_response_rate: Option<f64>,
     previous_period: PreviousJson,
+    changes: &'a Changes,
     overall: &'a Outcomes,
     by_technique: Vec<GroupJson<'a>>,
     by_therapist: Vec<GroupJson<'a>>,
@@ -143,6 +144,7 @@ pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
             soreness_median: p.overall.soreness.median,
             responder_rate: p.overall.responders.rate,
         },
+        changes: &m.changes,
         overall: &m.overall,
         by_technique: m
             .by_technique

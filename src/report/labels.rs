@@ -1,10 +1,11 @@
 //! How labels are shown: the config's display name, or the label with `_` as spaces and the
-//! first letter capitalised.
+//! first letter capitalised; cut to [`field`]'s length like any input text.
 
 use std::collections::BTreeMap;
 
+use super::format::field;
 use crate::config::Settings;
-use crate::ingest::values::{display_label, normalise_label};
+use crate::model::{display_label, normalise_label};
 
 pub struct Names {
     techniques: BTreeMap<String, String>,
@@ -25,16 +26,22 @@ impl Names {
     }
 
     pub fn technique(&self, label: &str) -> String {
-        self.techniques
-            .get(label)
-            .cloned()
-            .unwrap_or_else(|| display_label(label))
+        field(
+            &self
+                .techniques
+                .get(label)
+                .cloned()
+                .unwrap_or_else(|| display_label(label)),
+        )
     }
 
     pub fn region(&self, label: &str) -> String {
-        self.regions
-            .get(label)
-            .cloned()
-            .unwrap_or_else(|| display_label(label))
+        field(
+            &self
+                .regions
+                .get(label)
+                .cloned()
+                .unwrap_or_else(|| display_label(label)),
+        )
     }
 }

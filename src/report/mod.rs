@@ -1,10 +1,11 @@
-//! Report: typed summaries → files (CSV now; JSON and PDF as their reports land). Nothing
-//! here computes a figure. Every file is written to a temporary name beside its target and
-//! renamed into place, so an interrupted run never leaves half a file.
+//! Report: typed summaries → files (PDF, JSON, CSV). Nothing here computes a figure. Every
+//! file is written to a temporary name beside its target and renamed into place, so an
+//! interrupted run never leaves half a file.
 
 pub mod cells;
 pub mod clients;
 pub mod clients_csv;
+pub mod csv_out;
 pub mod files;
 pub mod format;
 pub mod json;

@@ -56,20 +56,27 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
     );
 
     doc.heading("Sessions per day", 140.0);
-    let days: Vec<(String, f64)> = m
+    let days: Vec<(String, Option<f64>)> = m
         .by_day
         .iter()
-        .map(|d| (d.date.format("%-d").to_string(), d.sessions as f64))
+        .map(|d| (d.date.format("%-d").to_string(), Some(d.sessions as f64)))
         .collect();
-    chart::columns(
-        &mut doc,
-        &days,
-        &format!("day of {month} (sessions)"),
-        2,
-        colour::PALETTE[0],
-        None,
-        "No sessions in this month",
-    );
+    if m.by_day.iter().all(|d| d.sessions == 0) {
+        chart::empty(&mut doc, "No sessions in this month", 60.0);
+    } else {
+        chart::columns(
+            &mut doc,
+            &chart::Columns {
+                values: &days,
+                axis_title: &format!("day of {month} (sessions)"),
+                label_every: 2,
+                colour: colour::PALETTE[0],
+                reference: None,
+                empty_message: "No sessions in this month",
+                missing: None,
+            },
+        );
+    }
 
     doc.heading("Outcomes by technique", 60.0);
     let columns = [
@@ -104,7 +111,7 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
         .map(|g| {
             let o = &g.outcomes;
             vec![
-                Cell::new(g.name.clone()),
+                Cell::new(format::field(&g.name)),
                 Cell::new(format::count(g.sessions)),
                 Cell::new(format::count(g.clients)),
                 Cell::new(format::thousands(g.minutes)),
@@ -194,14 +201,14 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
         (responder * 100.0).round()
     );
     let t = &m.totals;
-    let p = &m.previous.totals;
-    let as_f = |v: u64| Some(v as f64);
+    let c = &m.changes;
+    let count = |v: i64| Some(v as f64);
     let tiles: Vec<Tile> = vec![
         (
             "Sessions",
             format::count(t.sessions),
             String::new(),
-            change(as_f(t.sessions), as_f(p.sessions), Unit::Count, true),
+            change(count(c.sessions), Unit::Count, true),
         ),
         (
             "Clients",
@@ -211,24 +218,19 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
                 format::count(t.new_clients),
                 format::count(t.returning_clients)
             ),
-            change(as_f(t.clients), as_f(p.clients), Unit::Count, true),
+            change(count(c.clients), Unit::Count, true),
         ),
         (
             "Minutes of treatment",
             format::thousands(t.minutes),
             String::new(),
-            change(
-                Some(t.minutes as f64),
-                Some(p.minutes as f64),
-                Unit::Count,
-                true,
-            ),
+            change(count(c.minutes), Unit::Count, true),
         ),
         (
             "Revenue",
             format::money(t.revenue),
             "fees recorded".to_string(),
-            change(t.revenue, p.revenue, Unit::Money, true),
+            change(c.revenue, Unit::Money, true),
         ),
         (
             "Feedback response rate",
@@ -238,23 +240,13 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
                 format::count(t.feedback_responses),
                 format::count(t.sessions)
             ),
-            change(
-                t.feedback_response_rate,
-                p.feedback_response_rate,
-                Unit::Points,
-                true,
-            ),
+            change(c.feedback_response_rate, Unit::Points, true),
         ),
         (
             "Median soreness after treatment",
             format::hours(m.overall.soreness.median),
             format!("{} answers", format::count(m.overall.soreness.n)),
-            change(
-                m.overall.soreness.median,
-                m.previous.overall.soreness.median,
-                Unit::Hours,
-                false,
-            ),
+            change(c.soreness_median, Unit::Hours, false),
         ),
         (
             fell.as_str(),
@@ -264,12 +256,7 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
                 format::count(m.overall.responders.responders),
                 format::count(m.overall.responders.eligible)
             ),
-            change(
-                m.overall.responders.rate,
-                m.previous.overall.responders.rate,
-                Unit::Points,
-                true,
-            ),
+            change(c.responder_rate, Unit::Points, true),
         ),
     ];
     let per_row = 4;
@@ -311,14 +298,14 @@ fn data_quality(doc: &mut Doc<'_>, m: &Monthly) {
     let q = &m.data_quality;
     let rows = vec![
         vec![
-            Cell::new(q.sessions.file.clone()),
+            Cell::new(format::field(&q.sessions.file)),
             Cell::new(format::count(q.sessions.rows)),
             Cell::new(format::count(q.sessions.accepted)),
             Cell::new(format::count(q.sessions.rejected)),
             Cell::new(MISSING),
         ],
         vec![
-            Cell::new(q.feedback.file.clone()),
+            Cell::new(format::field(&q.feedback.file)),
             Cell::new(format::count(q.feedback.rows)),
             Cell::new(format::count(q.feedback.accepted)),
             Cell::new(format::count(q.feedback.rejected)),
@@ -346,9 +333,11 @@ fn data_quality(doc: &mut Doc<'_>, m: &Monthly) {
         (&q.feedback.file, &q.feedback.extra_columns),
     ] {
         if !extra.is_empty() {
+            let names: Vec<String> = extra.iter().map(|e| format::field(e)).collect();
             text.push_str(&format!(
-                " Columns of {file} not used: {}.",
-                extra.join(", ")
+                " Columns of {} not used: {}.",
+                format::field(file),
+                format::field(&names.join(", "))
             ));
         }
     }

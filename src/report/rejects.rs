@@ -3,36 +3,35 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::csv_out::{self, Access, Field};
 use crate::error::Result;
-use crate::ingest::Reject;
+use crate::model::Reject;
 
-/// Text that a spreadsheet would run as a formula gets a leading `'`.
-fn defuse(value: &str) -> std::borrow::Cow<'_, str> {
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
-        _ => value.into(),
-    }
-}
+const HEADER: [&str; 5] = ["file", "line", "column", "value", "reason"];
 
 /// Writes the rows in the order given (the ingest order: sessions, then feedback, by line).
 pub fn write_rejects(w: &mut dyn Write, rejects: &[Reject]) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(["file", "line", "column", "value", "reason"])?;
-    for r in rejects {
-        out.write_record([
-            defuse(&r.file).as_ref(),
-            &r.line.to_string(),
-            &r.column,
-            &defuse(&r.value),
-            &r.reason,
-        ])?;
-    }
-    out.flush()
+    csv_out::write_to(w, &HEADER, |out| {
+        rejects.iter().try_for_each(|r| out.row(&fields(r)))
+    })
 }
 
-/// Writes `rejects.csv` at `path`, atomically.
+fn fields(r: &Reject) -> [Field<'_>; 5] {
+    [
+        Field::Text(&r.file),
+        Field::Count(r.line),
+        Field::Text(&r.column),
+        Field::Text(&r.value),
+        Field::Text(&r.reason),
+    ]
+}
+
+/// Writes `rejects.csv` at `path`, atomically and readable by its owner only: it holds row
+/// values (client names, comments).
 pub fn write(path: &Path, rejects: &[Reject]) -> Result<()> {
-    super::write_atomic(path, |w| write_rejects(w, rejects))
+    csv_out::write(path, Access::Private, &HEADER, |out| {
+        rejects.iter().try_for_each(|r| out.row(&fields(r)))
+    })
 }
 
 #[cfg(test)]
@@ -41,7 +40,7 @@ mod tests {
 
     fn reject(value: &str) -> Reject {
         Reject {
-            input: crate::ingest::Input::Sessions,
+            input: crate::model::Input::Sessions,
             file: "sessions.csv".into(),
             line: 7,
             column: "fee".into(),

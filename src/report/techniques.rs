@@ -237,11 +237,11 @@ fn matrix(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64) 
         .map(|(row, cells)| {
             let mut r = vec![Cell::new(names.technique(&row.group.name))];
             r.extend(cells[..shown].iter().map(|c| {
-                let text = match c.rate() {
+                let text = match c.rate {
                     Some(rate) => format!("{} (n={})", format::percent(Some(rate)), c.eligible),
                     None => MISSING.to_string(),
                 };
-                Cell::new(text).shaded(c.eligible < u64::from(low))
+                Cell::new(text).shaded(c.low_sample)
             }));
             r
         })
@@ -286,7 +286,7 @@ pub fn difference_sentence(name: &str, d: &Difference, low_sample: bool) -> Stri
         ),
     };
     let mut s = format!("{head}, 95% CI {} to {}", signed(lo), signed(hi));
-    if lo <= 0 && hi >= 0 {
+    if d.includes_no_difference() {
         s.push_str(" (the interval includes no difference)");
     }
     if low_sample {
@@ -353,20 +353,12 @@ mod tests {
 
     #[test]
     fn differences_in_words() {
-        let d = Difference {
-            difference: 0.12,
-            ci95_low: 0.04,
-            ci95_high: 0.20,
-        };
+        let d = Difference::new(0.12, 0.04, 0.20);
         assert_eq!(
             difference_sentence("Dry needling", &d, false),
             "Dry needling: 12 points more responders than the other techniques, 95% CI 4 to 20."
         );
-        let d = Difference {
-            difference: -0.081,
-            ci95_low: -0.2,
-            ci95_high: 0.05,
-        };
+        let d = Difference::new(-0.081, -0.2, 0.05);
         assert_eq!(
             difference_sentence("Passive stretching", &d, true),
             "Passive stretching: 8 points fewer responders than the other techniques, 95% CI −20 to 5 \

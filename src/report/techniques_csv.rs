@@ -4,8 +4,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::csv_out::{self, Access, Field};
 use crate::error::Result;
-use crate::metrics::techniques::Techniques;
+use crate::metrics::techniques::{TechniqueRow, Techniques};
 
 pub const HEADER: [&str; 23] = [
     "technique",
@@ -33,46 +34,45 @@ pub const HEADER: [&str; 23] = [
     "low_sample",
 ];
 
-/// Shortest text that reads back as the same f64; empty for a missing figure.
-fn num(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |v| format!("{v}"))
+fn fields(row: &TechniqueRow) -> Vec<Field<'_>> {
+    let g = &row.group;
+    let o = &g.outcomes;
+    vec![
+        Field::Text(&g.name),
+        Field::Count(g.sessions),
+        Field::Count(g.clients),
+        Field::Count(g.feedback_responses),
+        Field::Count(o.soreness.n),
+        Field::Num(o.soreness.mean),
+        Field::Num(o.soreness.median),
+        Field::Num(o.soreness.p90),
+        Field::Num(o.soreness.over_48h_share),
+        Field::Count(o.pain_reduction.n),
+        Field::Num(o.pain_reduction.mean),
+        Field::Num(o.pain_reduction.ci95_low),
+        Field::Num(o.pain_reduction.ci95_high),
+        Field::Count(o.responders.eligible),
+        Field::Count(o.responders.responders),
+        Field::Num(o.responders.rate),
+        Field::Num(o.responders.ci95_low),
+        Field::Num(o.responders.ci95_high),
+        Field::Count(o.immediate_change.n),
+        Field::Num(o.immediate_change.mean),
+        Field::Num(o.satisfaction_mean),
+        Field::Num(o.mobility_improved_share),
+        Field::Bool(o.low_sample),
+    ]
 }
 
 pub fn write_rows(w: &mut dyn Write, t: &Techniques) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(HEADER)?;
-    for row in &t.techniques {
-        let g = &row.group;
-        let o = &g.outcomes;
-        out.write_record([
-            g.name.clone(),
-            g.sessions.to_string(),
-            g.clients.to_string(),
-            g.feedback_responses.to_string(),
-            o.soreness.n.to_string(),
-            num(o.soreness.mean),
-            num(o.soreness.median),
-            num(o.soreness.p90),
-            num(o.soreness.over_48h_share),
-            o.pain_reduction.n.to_string(),
-            num(o.pain_reduction.mean),
-            num(o.pain_reduction.ci95_low),
-            num(o.pain_reduction.ci95_high),
-            o.responders.eligible.to_string(),
-            o.responders.responders.to_string(),
-            num(o.responders.rate),
-            num(o.responders.ci95_low),
-            num(o.responders.ci95_high),
-            o.immediate_change.n.to_string(),
-            num(o.immediate_change.mean),
-            num(o.satisfaction_mean),
-            num(o.mobility_improved_share),
-            o.low_sample.to_string(),
-        ])?;
-    }
-    out.flush()
+    csv_out::write_to(w, &HEADER, |out| {
+        t.techniques.iter().try_for_each(|r| out.row(&fields(r)))
+    })
 }
 
+/// Aggregate figures, no names: shared like the PDF.
 pub fn write(path: &Path, t: &Techniques) -> Result<()> {
-    super::write_atomic(path, |w| write_rows(w, t))
+    csv_out::write(path, Access::Shared, &HEADER, |out| {
+        t.techniques.iter().try_for_each(|r| out.row(&fields(r)))
+    })
 }

@@ -234,18 +234,29 @@ fn faint(c: colour::Rgb) -> colour::Rgb {
     (mix(c.0), mix(c.1), mix(c.2))
 }
 
-/// Vertical columns in the order given (days, visits), labelled below every `label_every`.
-pub fn columns(
-    doc: &mut Doc<'_>,
-    values: &[(String, f64)],
-    axis_title: &str,
-    label_every: usize,
-    colour: colour::Rgb,
-    reference: Option<&Reference>,
-    empty_message: &str,
-) {
-    if values.iter().all(|v| v.1 <= 0.0) {
-        empty(doc, empty_message, 60.0);
+/// A column chart: values in the order given (days, visits).
+pub struct Columns<'a> {
+    /// A label and a value per column; None is a value not known (drawn as `missing`'s mark,
+    /// never as 0).
+    pub values: &'a [(String, Option<f64>)],
+    pub axis_title: &'a str,
+    /// Label at most every this many columns.
+    pub label_every: usize,
+    pub colour: colour::Rgb,
+    pub reference: Option<&'a Reference>,
+    /// Shown in an empty frame when no value is known.
+    pub empty_message: &'a str,
+    /// For unknown values: the mark drawn in the column's place and what it means (said under
+    /// the chart when any value is unknown).
+    pub missing: Option<(&'a str, &'a str)>,
+}
+
+/// Draws a column chart. A known 0 is a hairline column labelled 0, an unknown value the
+/// mark of [`Columns::missing`]: the two never look alike.
+pub fn columns(doc: &mut Doc<'_>, chart: &Columns<'_>) {
+    let values = chart.values;
+    if values.iter().all(|v| v.1.is_none()) {
+        empty(doc, chart.empty_message, 60.0);
         return;
     }
     let small = Look::BODY.sized(SMALL);
@@ -256,8 +267,8 @@ pub fn columns(
     let bottom = top + plot_h;
     let max = values
         .iter()
-        .map(|v| v.1)
-        .chain(reference.map(|r| r.value))
+        .filter_map(|v| v.1)
+        .chain(chart.reference.map(|r| r.value))
         .fold(0.0, f64::max);
     let ticks = ticks(max, 4);
     let top_tick = *ticks.last().unwrap_or(&1.0);
@@ -268,35 +279,52 @@ pub fn columns(
     let x0 = LEFT + tick_w + 6.0;
     let slot = (RIGHT - x0) / values.len() as f32;
     let labels: Vec<String> = values.iter().map(|v| v.0.clone()).collect();
-    let every = label_step(doc, &labels, slot, label_every);
+    let every = label_step(doc, &labels, slot, chart.label_every);
     let y_of = |v: f64| bottom - plot_h * (v / top_tick) as f32;
     for &t in &ticks {
         let y = y_of(t);
         doc.line((x0, y), (RIGHT, y), colour::RULE, 0.5, false);
         doc.text_right(x0 - 4.0, y + 2.5, &tick_label(t, ""), small.grey());
     }
+    let mut any_missing = false;
     for (i, (label, v)) in values.iter().enumerate() {
         let x = x0 + i as f32 * slot;
-        let h = bottom - y_of(*v);
-        if h > 0.0 {
-            doc.rect(x + slot * 0.15, y_of(*v), slot * 0.7, h, colour);
-            doc.text_centred(
-                x + slot / 2.0,
-                y_of(*v) - 2.0,
-                &tick_label(*v, ""),
-                tiny.grey(),
-            );
+        match *v {
+            Some(v) => {
+                // A zero still shows: a hairline on the axis, labelled.
+                let h = (bottom - y_of(v)).max(1.0);
+                doc.rect(x + slot * 0.15, bottom - h, slot * 0.7, h, chart.colour);
+                doc.text_centred(
+                    x + slot / 2.0,
+                    bottom - h - 2.0,
+                    &tick_label(v, ""),
+                    tiny.grey(),
+                );
+            }
+            None => {
+                if let Some((mark, _)) = chart.missing {
+                    any_missing = true;
+                    doc.text_centred(x + slot / 2.0, bottom - 3.0, mark, tiny.grey());
+                }
+            }
         }
         if i % every == 0 {
             doc.text_centred(x + slot / 2.0, bottom + 9.0, label, small.grey());
         }
     }
-    if let Some(r) = reference {
+    if let Some(r) = chart.reference {
         let y = y_of(r.value);
         doc.line((x0, y), (RIGHT, y), colour::GREY, 0.8, true);
         doc.text_right(RIGHT, y - 3.0, &r.label, small.grey());
     }
-    doc.text_centred((x0 + RIGHT) / 2.0, bottom + 21.0, axis_title, small.grey());
+    let title = match chart.missing {
+        Some((mark, meaning)) if any_missing => {
+            format!("{} · {mark} {meaning}", chart.axis_title)
+        }
+        _ => chart.axis_title.to_string(),
+    };
+    let title = doc.fit(&title, small, RIGHT - x0);
+    doc.text_centred((x0 + RIGHT) / 2.0, bottom + 21.0, &title, small.grey());
     doc.y = bottom + 30.0;
 }
 
@@ -396,5 +424,80 @@ mod tests {
         assert_eq!(nice_step(470.0, 5), 100.0);
         assert_eq!(ticks(12.0, 5), vec![0.0, 2.5, 5.0, 7.5, 10.0, 12.5]);
         assert_eq!(ticks(0.0, 5), vec![0.0, 1.0]);
+    }
+
+    fn furniture() -> super::super::Furniture {
+        super::super::Furniture {
+            practice: "P".into(),
+            title: "T".into(),
+            period: "p".into(),
+            generated: "2026-01-01".into(),
+            timestamp: 0,
+        }
+    }
+
+    /// The texts and the filled rectangles a chart drew.
+    fn drawn(values: &[(String, Option<f64>)]) -> (Vec<String>, usize) {
+        use printpdf::{Op, TextItem};
+        let fonts = super::super::Fonts::load(None, "").unwrap();
+        let mut doc = Doc::new(&fonts, furniture());
+        columns(
+            &mut doc,
+            &Columns {
+                values,
+                axis_title: "hours",
+                label_every: 1,
+                colour: colour::PALETTE[0],
+                reference: None,
+                empty_message: "nothing",
+                missing: Some(("–", "no answer")),
+            },
+        );
+        let ops = &doc.pages[0].ops;
+        let texts = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::ShowText { items } => Some(
+                    items
+                        .iter()
+                        .map(|i| match i {
+                            TextItem::Text(t) => t.clone(),
+                            _ => String::new(),
+                        })
+                        .collect::<String>(),
+                ),
+                _ => None,
+            })
+            .collect();
+        let rects = ops
+            .iter()
+            .filter(|op| matches!(op, Op::DrawRectangle { .. }))
+            .count();
+        (texts, rects)
+    }
+
+    #[test]
+    fn a_missing_value_is_marked_and_a_zero_is_drawn() {
+        let values = [
+            ("a".to_string(), Some(0.0)),
+            ("b".to_string(), None),
+            ("c".to_string(), Some(5.0)),
+        ];
+        let (texts, rects) = drawn(&values);
+        // Two columns: the zero as a hairline, the 5; none for the missing value.
+        assert_eq!(rects, 2, "{texts:?}");
+        assert!(texts.iter().any(|t| t == "–"), "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t == "hours · – no answer"),
+            "{texts:?}"
+        );
+        // Without a missing value, nothing is said about one.
+        let (texts, rects) = drawn(&values[..1]);
+        assert_eq!(rects, 1);
+        assert!(texts.iter().any(|t| t == "hours"), "{texts:?}");
+        assert!(!texts.iter().any(|t| t == "–"), "{texts:?}");
+        // Nothing known at all: the empty frame, not a row of zeros.
+        let (texts, _) = drawn(&values[1..2]);
+        assert!(texts.iter().any(|t| t == "nothing"), "{texts:?}");
     }
 }

@@ -197,6 +197,18 @@ impl Fonts {
         runs
     }
 
+    /// The advance of each character of `text` at `size` points, as [`Fonts::runs`] sets it.
+    /// A prefix of `text` is set the same way on its own (a run's face depends only on what
+    /// comes before), so sums of these are the widths of prefixes and of lines cut from it.
+    pub fn advances(&self, text: &str, size: f32, style: Style) -> Vec<f32> {
+        let mut out = Vec::with_capacity(text.len());
+        for (f, s) in self.runs(text, style) {
+            let face = self.face(f);
+            out.extend(s.chars().map(|c| face.advance(c, size)));
+        }
+        out
+    }
+
     /// Width of `text` at `size` points.
     pub fn width(&self, text: &str, size: f32, style: Style) -> f32 {
         self.runs(text, style)

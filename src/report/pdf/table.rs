@@ -49,8 +49,8 @@ pub struct Cell {
     pub text: String,
     pub note: Option<String>,
     pub look: Look,
-    /// Marked low-sample (the † needs its footnote on the page).
-    pub dagger: bool,
+    /// Flagged: the table's footnote goes on every page that shows this cell.
+    pub flagged: bool,
     /// On a grey ground (a matrix cell with too few answers).
     pub shaded: bool,
 }
@@ -61,7 +61,7 @@ impl Cell {
             text: text.into(),
             note: None,
             look: Look::BODY,
-            dagger: false,
+            flagged: false,
             shaded: false,
         }
     }
@@ -69,13 +69,10 @@ impl Cell {
         self.note = note.map(|n| format!(" {n}"));
         self
     }
-    /// A low-sample figure: grey italic with a dagger.
-    pub fn low_sample(mut self, low: bool) -> Cell {
-        if low && self.text != crate::report::format::MISSING {
-            self.text.push('†');
-            self.look = self.look.italic().grey();
-            self.dagger = true;
-        }
+    /// A figure to read with care: grey italic, and the table's footnote on its page.
+    pub fn flagged(mut self) -> Cell {
+        self.look = self.look.italic().grey();
+        self.flagged = true;
         self
     }
     /// Greyed, not hidden: text in grey on a grey ground.
@@ -195,7 +192,7 @@ fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
 }
 
 /// Draws a table at the cursor across the content width. `footnote` goes on every page the
-/// table reaches when any cell is marked low-sample.
+/// table reaches when any cell is flagged.
 pub fn draw(doc: &mut Doc<'_>, columns: &[Column], rows: &[Vec<Cell>], footnote: Option<&str>) {
     let widths = widths(doc, columns, rows);
     let line_h = BODY * 1.35;
@@ -210,9 +207,9 @@ pub fn draw(doc: &mut Doc<'_>, columns: &[Column], rows: &[Vec<Cell>], footnote:
             })
         })
         .unwrap_or(6.5);
-    let has_dagger = rows.iter().flatten().any(|c| c.dagger);
+    let has_flag = rows.iter().flatten().any(|c| c.flagged);
     let header = |doc: &mut Doc<'_>| {
-        if let (true, Some(note)) = (has_dagger, footnote) {
+        if let (true, Some(note)) = (has_flag, footnote) {
             doc.footnote(note);
         }
         let look = Look::BODY.bold().sized(header_size);

@@ -1,0 +1,119 @@
+//! The finished pages → PDF bytes: the faces the document uses are embedded and subset,
+//! printpdf's document becomes a lopdf one, its streams are deflated at zlib's fastest level,
+//! and its dates and trailer /ID are fixed, so the same report is the same bytes.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use lopdf::{Object, StringFormat};
+use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
+
+use super::doc::Page;
+use super::fonts::{FaceRef, Fonts, Style};
+use super::furniture::Furniture;
+
+/// The resource name of a face, the same in every document.
+pub(super) fn font_id(face: FaceRef) -> FontId {
+    FontId(match face {
+        FaceRef::Base(Style::Regular) => "F1".to_string(),
+        FaceRef::Base(Style::Bold) => "F2".to_string(),
+        FaceRef::Base(Style::Italic) => "F3".to_string(),
+        FaceRef::Fallback(i) => format!("F{}", i + 4),
+    })
+}
+
+/// The PDF of `pages` (content and furniture laid out), embedding the faces in `used`.
+pub(super) fn pdf_bytes(
+    fonts: &Fonts,
+    f: &Furniture,
+    pages: Vec<Page>,
+    used: &BTreeSet<FaceRef>,
+) -> Vec<u8> {
+    let mut doc = PdfDocument::new(&format!("{} – {} – {}", f.practice, f.title, f.period));
+    for (face_ref, face) in fonts.all().into_iter().filter(|(r, _)| used.contains(r)) {
+        doc.resources.fonts.map.insert(
+            font_id(face_ref),
+            printpdf::PdfFont::new(face.parsed.clone()),
+        );
+    }
+    if let Ok(when) = printpdf::OffsetDateTime::from_unix_timestamp(f.timestamp) {
+        let info = &mut doc.metadata.info;
+        info.creation_date = when;
+        info.modification_date = when;
+        info.metadata_date = when;
+    }
+    doc.metadata.info.producer = "practice-report".to_string();
+    doc.metadata.info.creator = "practice-report".to_string();
+    let pages = pages
+        .into_iter()
+        .map(|p| PdfPage::new(Mm(210.0), Mm(297.0), p.ops))
+        .collect();
+    let doc = doc.with_pages(pages);
+    // printpdf's own save compresses at zlib's best level, a third of a summary's time;
+    // the fastest level makes files about a fifth larger and the batch a quarter faster.
+    let options = PdfSaveOptions {
+        subset_fonts: true,
+        optimize: false,
+        ..Default::default()
+    };
+    let mut warnings = Vec::new();
+    let mut lo = printpdf::to_lopdf_doc(doc, &options, &mut warnings);
+    compress(&mut lo);
+    match with_content_id(&mut lo) {
+        Some(bytes) => bytes,
+        // Writing into memory does not fail; if it ever did, printpdf's own save still works.
+        None => doc.save(
+            &PdfSaveOptions {
+                subset_fonts: true,
+                ..Default::default()
+            },
+            &mut warnings,
+        ),
+    }
+}
+
+/// Deflates every stream that is not compressed yet, at zlib's fastest level.
+fn compress(doc: &mut lopdf::Document) {
+    for object in doc.objects.values_mut() {
+        if let Object::Stream(stream) = object {
+            if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
+                continue;
+            }
+            let mut encoder =
+                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+            if encoder.write_all(&stream.content).is_err() {
+                continue;
+            }
+            if let Ok(packed) = encoder.finish() {
+                if packed.len() + 19 < stream.content.len() {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(packed);
+                }
+            }
+        }
+    }
+}
+
+/// Saves the document with a trailer /ID made from its content. printpdf draws the ID from
+/// a process-wide counter, so the same report would differ with what else the process wrote
+/// before; a hash of the document saved without an ID is the same on every run.
+fn with_content_id(lo: &mut lopdf::Document) -> Option<Vec<u8>> {
+    lo.trailer.remove(b"ID");
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes).ok()?;
+    let hash = {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = foldhash::quality::FixedState::with_seed(0x5052).build_hasher();
+        h.write(&bytes);
+        h.finish()
+    };
+    let id = format!(
+        "{hash:016x}{:016x}",
+        hash.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15
+    );
+    let id = || Object::String(id.clone().into_bytes(), StringFormat::Literal);
+    lo.trailer.set("ID", Object::Array(vec![id(), id()]));
+    bytes.clear();
+    lo.save_to(&mut bytes).ok()?;
+    Some(bytes)
+}
