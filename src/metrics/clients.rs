@@ -312,3 +312,63 @@ pub fn clients(
     });
     Ok(Ok(out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{ingest_sources, Options, Source};
+
+    #[test]
+    fn the_fall_since_the_first_visit_and_whether_it_is_important() {
+        let sessions =
+            "session_id,client_id,therapist,date,technique,body_region,duration_min,pain_before\n\
+            S1,C1,Tom,2026-03-02,Dry needling,Neck,30,8\n\
+            S2,C1,Tom,2026-03-09,Dry needling,Neck,30,5\n\
+            S3,C2,Tom,2026-03-02,Dry needling,Neck,30,5\n\
+            S4,C2,Tom,2026-03-09,Dry needling,Neck,30,4\n\
+            S5,C3,Tom,2026-03-02,Dry needling,Neck,30,0\n\
+            S6,C3,Tom,2026-03-09,Dry needling,Neck,30,2\n\
+            S7,C4,Tom,2026-03-02,Dry needling,Neck,30,6\n\
+            S8,C4,Tom,2026-03-09,Dry needling,Neck,30,\n\
+            S9,C5,Tom,2026-03-02,Dry needling,Neck,30,10\n\
+            S10,C5,Tom,2026-03-09,Dry needling,Neck,30,7\n";
+        let ingested = ingest_sources(
+            Source::from_bytes("sessions.csv", sessions.as_bytes()),
+            Source::from_bytes("feedback.csv", b"session_id,submitted\n"),
+            &Options::default(),
+            &indicatif::ProgressBar::hidden(),
+        )
+        .unwrap();
+        let march = Period::month_of(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+        let t = Thresholds::default();
+        type Row = (String, Option<f64>, Option<f64>, Option<bool>);
+        let got: Vec<Row> = clients(&ingested, march, &Selection::InPeriod, &t)
+            .unwrap()
+            .unwrap()
+            .into_iter()
+            .map(|c| {
+                (
+                    c.client_id,
+                    c.pain_change,
+                    c.pain_relative_fall,
+                    c.important_change,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // 8 → 5: a fall of 3/8 = 37.5%, past 30%.
+                ("C1".into(), Some(-3.0), Some(0.375), Some(true)),
+                // 5 → 4: 20%, short of it.
+                ("C2".into(), Some(-1.0), Some(0.2), Some(false)),
+                // No pain at the first visit: no fall to measure.
+                ("C3".into(), Some(2.0), None, None),
+                // The latest visit has no score.
+                ("C4".into(), None, None, None),
+                // 10 → 7: exactly 30% counts.
+                ("C5".into(), Some(-3.0), Some(0.3), Some(true)),
+            ]
+        );
+    }
+}

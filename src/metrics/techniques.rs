@@ -201,3 +201,35 @@ fn matrix(
         .collect();
     Ok((regions, matrix))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_cells_carry_their_rate_and_low_sample_flag() {
+        let t = Thresholds::default();
+        assert_eq!(
+            MatrixCell::new(10, 4, &t),
+            MatrixCell {
+                eligible: 10,
+                responders: 4,
+                rate: Some(0.4),
+                low_sample: false,
+            }
+        );
+        let few = MatrixCell::new(9, 9, &t);
+        assert_eq!((few.rate, few.low_sample), (Some(1.0), true));
+        let none = MatrixCell::new(0, 0, &t);
+        assert_eq!((none.rate, none.low_sample), (None, true));
+    }
+
+    #[test]
+    fn an_interval_includes_no_difference_only_when_it_spans_zero() {
+        assert!(Difference::new(0.05, -0.02, 0.12).includes_no_difference());
+        assert!(Difference::new(0.05, 0.0, 0.12).includes_no_difference());
+        // 0.4 points above zero: shown as "0 to 12", but it does exclude no difference.
+        assert!(!Difference::new(0.05, 0.004, 0.12).includes_no_difference());
+        assert!(!Difference::new(-0.2, -0.3, -0.1).includes_no_difference());
+    }
+}

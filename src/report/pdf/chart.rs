@@ -304,7 +304,7 @@ pub fn columns(doc: &mut Doc<'_>, chart: &Columns<'_>) {
             None => {
                 if let Some((mark, _)) = chart.missing {
                     any_missing = true;
-                    doc.text_centred(x + slot / 2.0, bottom - 3.0, mark, tiny.grey());
+                    doc.text_centred(x + slot / 2.0, bottom - 3.0, mark, small.grey());
                 }
             }
         }
