@@ -144,9 +144,13 @@ pub fn echo(text: &str) -> String {
     clip(text, ECHO_CHARS)
 }
 
-/// Input values as a message lists them: each in backticks and echoed, the list cut after
-/// about [`LIST_CHARS`] characters with how many were left out.
-pub fn echo_list<'a>(values: impl ExactSizeIterator<Item = &'a str>) -> String {
+/// Input values as a message lists them: each cut to 40 characters and shown by `quote`
+/// (in backticks, say), the list cut after about [`LIST_CHARS`] characters with how many were
+/// left out.
+pub fn echo_list<'a>(
+    values: impl ExactSizeIterator<Item = &'a str>,
+    quote: impl Fn(&str) -> String,
+) -> String {
     let total = values.len();
     let mut out = String::new();
     for (i, v) in values.enumerate() {
@@ -157,11 +161,14 @@ pub fn echo_list<'a>(values: impl ExactSizeIterator<Item = &'a str>) -> String {
         if i > 0 {
             out.push_str(", ");
         }
-        out.push('`');
-        out.push_str(&clip(v, 40));
-        out.push('`');
+        out.push_str(&quote(&clip(v, 40)));
     }
     out
+}
+
+/// A header as error messages show it.
+pub fn backticks(s: &str) -> String {
+    format!("`{s}`")
 }
 
 #[cfg(test)]
@@ -185,11 +192,15 @@ mod tests {
     #[test]
     fn lists_are_cut() {
         let names: Vec<String> = (0..1000).map(|i| format!("h{i}")).collect();
-        let l = echo_list(names.iter().map(String::as_str));
+        let l = echo_list(names.iter().map(String::as_str), backticks);
         assert!(l.starts_with("`h0`, `h1`, "), "{l}");
         assert!(l.ends_with(" more)"), "{l}");
         assert!(l.chars().count() < LIST_CHARS + 60, "{l}");
-        assert_eq!(echo_list(["a", "b"].into_iter()), "`a`, `b`");
+        assert_eq!(echo_list(["a", "b"].into_iter(), backticks), "`a`, `b`");
+        assert_eq!(
+            echo_list(["a\"b"].into_iter(), |s| format!("{s:?}")),
+            "\"a\\\"b\""
+        );
     }
 
     #[test]

@@ -101,13 +101,7 @@ pub(crate) fn write(
             return Err(Error::Usage(format!(
                 "no session up to {} for client id {}",
                 period.to,
-                unknown
-                    .iter()
-                    .take(10)
-                    .map(|u| format!("{:?}", crate::error::echo(u)))
-                    .chain((unknown.len() > 10).then(|| format!("… ({} more)", unknown.len() - 10)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::error::echo_list(unknown.iter().map(String::as_str), |u| format!("{u:?}"))
             )))
         }
     };

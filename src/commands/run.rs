@@ -22,7 +22,8 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
         let q = &ingested.quality;
         super::say(&format!(
             "read {} sessions ({} rejected) and {} feedback rows ({} rejected, {} superseded)\n\
-             month: {} to {}; techniques: {} to {}\n",
+             month: {} to {}; techniques: {} to {}\n\
+             wrote {} client summaries into {}\n",
             q.sessions.rows,
             q.sessions.rejected,
             q.feedback.rows,
@@ -31,20 +32,12 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
             period.from,
             period.to,
             span.from,
-            span.to
-        ))?;
-        let mut text = String::new();
-        for path in &written {
-            text.push_str(&format!("wrote {}\n", path.display()));
-        }
-        text.push_str(&format!(
-            "wrote {} client summaries into {}\nwrote {}\n",
+            span.to,
             clients.written,
-            cfg.out_path("clients").display(),
-            cfg.out_path("rejects.csv").display()
-        ));
-        super::say(&text)?;
+            cfg.out_path("clients").display()
+        ))?;
     }
+    super::print_written(cfg, &written)?;
     if clients.report_failures() {
         return Ok(crate::error::EXIT_FAILURE);
     }

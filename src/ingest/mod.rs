@@ -249,7 +249,10 @@ impl<'a> Table<'a> {
                 found: if names.is_empty() {
                     "(none: the file is empty)".to_string()
                 } else {
-                    crate::error::echo_list(names.iter().map(String::as_str))
+                    crate::error::echo_list(
+                        names.iter().map(String::as_str),
+                        crate::error::backticks,
+                    )
                 },
             },
             columns::HeaderError::Duplicate(column) => Error::DuplicateColumn {
