@@ -24,6 +24,9 @@ pub enum Command {
     Run(MonthArgs),
     /// The monthly report: monthly-YYYY-MM.pdf and .json (default: the latest month).
     Monthly(MonthArgs),
+    /// The practice over time: trends-YYYY-MM.pdf and .json for the 12 months ending with the
+    /// month (default: the latest month with sessions).
+    Trends(MonthArgs),
     /// The technique comparison: techniques-FROM_TO.pdf and .csv (default: the 12 months
     /// ending with the latest month that has sessions).
     Techniques(PeriodArgs),

@@ -1,4 +1,4 @@
-//! practice-report: monthly, technique and client-progress reports for massage and
+//! practice-report: monthly, trends, technique and client-progress reports for massage and
 //! trigger-point therapy practices, from their CSV exports, offline.
 //!
 //! Data flows one way: [`ingest`] (CSV → validated frames + rejects) → metrics → [`report`]
@@ -24,6 +24,7 @@ pub fn run(cli: cli::Cli) -> Result<i32> {
         cli::Command::Monthly(args) => {
             commands::monthly::run(&args.input.into_config()?, args.month)
         }
+        cli::Command::Trends(args) => commands::trends::run(&args.input.into_config()?, args.month),
         cli::Command::Techniques(args) => {
             commands::techniques::run(&args.input.into_config()?, args.from, args.to)
         }

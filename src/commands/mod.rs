@@ -5,6 +5,7 @@ pub mod monthly;
 pub mod run;
 pub mod sample;
 pub mod techniques;
+pub mod trends;
 pub mod validate;
 
 use std::io::Write as _;

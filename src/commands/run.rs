@@ -1,6 +1,6 @@
-//! `run`: the monthly batch. Validation (rejects.csv), the monthly report for one month and
-//! the technique comparison over the 12 months ending with it, and the progress summary of
-//! every client seen that month.
+//! `run`: the monthly batch. Validation (rejects.csv), the monthly report for one month, the
+//! trends report and the technique comparison over the 12 months ending with it, and the
+//! progress summary of every client seen that month.
 
 use chrono::NaiveDate;
 
@@ -13,6 +13,7 @@ pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
     let period = super::monthly::report_month(&ingested, month)?;
     let fonts = super::load_fonts(cfg, &ingested)?;
     let mut written = super::monthly::write(cfg, &ingested, period, &fonts)?;
+    written.extend(super::trends::write(cfg, &ingested, period, &fonts)?);
     let span = super::techniques::twelve_months_to(period.to);
     written.extend(super::techniques::write(cfg, &ingested, span, &fonts)?);
     let clients = super::clients::write(cfg, &ingested, period, &Selection::InPeriod, &fonts)?;

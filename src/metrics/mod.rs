@@ -6,6 +6,7 @@ pub mod monthly;
 pub mod outcomes;
 pub mod stats;
 pub mod techniques;
+pub mod trends;
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use polars::prelude::*;
@@ -56,9 +57,14 @@ impl Period {
 
     /// A polars predicate: the `date` column falls in the period.
     pub(crate) fn contains_date(&self) -> Expr {
-        col("date")
+        self.contains_date_of("date")
+    }
+
+    /// A polars predicate: the date column `name` falls in the period.
+    pub(crate) fn contains_date_of(&self, name: &str) -> Expr {
+        col(name)
             .gt_eq(date_lit(self.from))
-            .and(col("date").lt_eq(date_lit(self.to)))
+            .and(col(name).lt_eq(date_lit(self.to)))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::format::{self, MISSING};
 use super::pdf::table::Cell;
-use crate::metrics::outcomes::Outcomes;
+use crate::metrics::outcomes::{Outcomes, Responders};
 
 /// The mean pain reduction with its t-interval.
 pub fn pain_reduction(o: &Outcomes) -> Cell {
@@ -18,13 +18,17 @@ pub fn pain_reduction(o: &Outcomes) -> Cell {
 
 /// The responder rate with its Wilson interval.
 pub fn responder_rate(o: &Outcomes) -> Cell {
-    let r = &o.responders;
+    responders(&o.responders, o.low_sample)
+}
+
+/// A responder block's rate with its Wilson interval, marked when `low`.
+pub fn responders(r: &Responders, low: bool) -> Cell {
     let cell = Cell::new(format::percent(r.rate)).with_note(format::interval(
         r.ci95_low,
         r.ci95_high,
         format::percent,
     ));
-    low_sample(cell, o.low_sample)
+    low_sample(cell, low)
 }
 
 /// A figure resting on too few answers: a dagger after it, grey italic, and the table's

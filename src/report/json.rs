@@ -1,5 +1,6 @@
-//! monthly-YYYY-MM.json: the monthly figures at full precision, named and nested exactly as
-//! SPEC "Outputs" says. Missing figures are `null`, never NaN.
+//! monthly-YYYY-MM.json and trends-YYYY-MM.json: the figures at full precision, named and
+//! nested exactly as SPEC "Outputs" and "The practice over time" say. Missing figures are
+//! `null`, never NaN.
 
 use std::path::Path;
 
@@ -9,7 +10,8 @@ use serde::Serialize;
 use crate::config::Thresholds;
 use crate::error::Result;
 use crate::metrics::monthly::{Changes, DayCount, Group, Monthly, RegionCount};
-use crate::metrics::outcomes::Outcomes;
+use crate::metrics::outcomes::{Outcomes, Responders};
+use crate::metrics::trends::{month_label, Cohort, Trends};
 use crate::metrics::Period;
 use crate::model::DataQuality;
 
@@ -118,6 +120,14 @@ fn quality(q: &DataQuality) -> QualityJson<'_> {
     }
 }
 
+fn thresholds(t: &Thresholds) -> ThresholdsJson {
+    ThresholdsJson {
+        responder: t.responder,
+        soreness_hours: t.soreness_hours,
+        low_sample: t.low_sample,
+    }
+}
+
 /// The JSON text of the monthly report.
 pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
     let p = &m.previous;
@@ -159,11 +169,7 @@ pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
         by_region: &m.by_region,
         by_day: &m.by_day,
         data_quality: quality(&m.data_quality),
-        thresholds: ThresholdsJson {
-            responder: t.responder,
-            soreness_hours: t.soreness_hours,
-            low_sample: t.low_sample,
-        },
+        thresholds: thresholds(t),
     };
     let mut text = serde_json::to_string_pretty(&doc).expect("the summary serialises");
     text.push('\n');
@@ -173,5 +179,121 @@ pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
 /// Writes the monthly JSON at `path`, atomically.
 pub fn write_monthly(path: &Path, m: &Monthly, t: &Thresholds) -> Result<()> {
     let text = monthly_json(m, t);
+    super::write_atomic(path, |w| w.write_all(text.as_bytes()))
+}
+
+#[derive(Serialize)]
+struct TrendsJson<'a> {
+    period: &'a Period,
+    months: Vec<MonthJson<'a>>,
+    retention: Vec<CohortJson>,
+    course: Vec<CourseJson>,
+    thresholds: ThresholdsJson,
+    data_quality: QualityJson<'a>,
+}
+
+#[derive(Serialize)]
+struct MonthJson<'a> {
+    month: String,
+    sessions: u64,
+    clients: u64,
+    new_clients: u64,
+    minutes: i64,
+    revenue: Option<f64>,
+    feedback_response_rate: Option<f64>,
+    soreness_median: Option<f64>,
+    pain_reduction_mean: Option<f64>,
+    responders: &'a Responders,
+}
+
+#[derive(Serialize)]
+struct CourseJson {
+    visit: u32,
+    clients: u64,
+    improved: u64,
+    rate: Option<f64>,
+    ci95_low: Option<f64>,
+    ci95_high: Option<f64>,
+    low_sample: bool,
+}
+
+/// A cohort as SPEC names it: `returned_30`, `returned_30_rate`, … in order.
+#[derive(Serialize)]
+struct CohortJson {
+    cohort: String,
+    new_clients: u64,
+    returned_30: Option<u64>,
+    returned_30_rate: Option<f64>,
+    returned_60: Option<u64>,
+    returned_60_rate: Option<f64>,
+    returned_90: Option<u64>,
+    returned_90_rate: Option<f64>,
+}
+
+fn cohort_json(c: &Cohort) -> CohortJson {
+    let within = |days: i64| {
+        c.returned
+            .iter()
+            .find(|r| r.days == days)
+            .map_or((None, None), |r| (r.returned, r.rate))
+    };
+    let ((r30, p30), (r60, p60), (r90, p90)) = (within(30), within(60), within(90));
+    CohortJson {
+        cohort: month_label(c.month.from),
+        new_clients: c.new_clients,
+        returned_30: r30,
+        returned_30_rate: p30,
+        returned_60: r60,
+        returned_60_rate: p60,
+        returned_90: r90,
+        returned_90_rate: p90,
+    }
+}
+
+/// The JSON text of the trends report.
+pub fn trends_json(tr: &Trends, t: &Thresholds) -> String {
+    let doc = TrendsJson {
+        period: &tr.period,
+        months: tr
+            .months
+            .iter()
+            .map(|m| MonthJson {
+                month: month_label(m.period.from),
+                sessions: m.sessions,
+                clients: m.clients,
+                new_clients: m.new_clients,
+                minutes: m.minutes,
+                revenue: m.revenue,
+                feedback_response_rate: m.feedback_response_rate,
+                soreness_median: m.soreness_median,
+                pain_reduction_mean: m.pain_reduction_mean,
+                responders: &m.responders,
+            })
+            .collect(),
+        retention: tr.retention.iter().map(cohort_json).collect(),
+        course: tr
+            .course
+            .iter()
+            .map(|s| CourseJson {
+                visit: s.visit,
+                clients: s.clients,
+                improved: s.improved,
+                rate: s.rate,
+                ci95_low: s.ci95_low,
+                ci95_high: s.ci95_high,
+                low_sample: s.low_sample,
+            })
+            .collect(),
+        thresholds: thresholds(t),
+        data_quality: quality(&tr.data_quality),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).expect("the summary serialises");
+    text.push('\n');
+    text
+}
+
+/// Writes the trends JSON at `path`, atomically.
+pub fn write_trends(path: &Path, tr: &Trends, t: &Thresholds) -> Result<()> {
+    let text = trends_json(tr, t);
     super::write_atomic(path, |w| w.write_all(text.as_bytes()))
 }

@@ -15,6 +15,7 @@ pub mod pdf;
 pub mod rejects;
 pub mod techniques;
 pub mod techniques_csv;
+pub mod trends;
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};

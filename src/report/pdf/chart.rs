@@ -346,6 +346,99 @@ pub struct Line {
     pub values: Vec<Option<f64>>,
 }
 
+/// The plot area of a chart over evenly spaced x positions: where a value and a position go.
+struct Frame {
+    x0: f32,
+    slot: f32,
+    bottom: f32,
+    plot_h: f32,
+    /// The axis top, in the scaled unit.
+    top_tick: f64,
+    scale: f64,
+}
+
+impl Frame {
+    fn x(&self, i: usize) -> f32 {
+        self.x0 + self.slot * (i as f32 + 0.5)
+    }
+    fn y(&self, v: f64) -> f32 {
+        self.bottom - self.plot_h * (v * self.scale / self.top_tick) as f32
+    }
+}
+
+/// Draws the legend, the grid with its tick labels (`unit` after each, values times `scale`)
+/// and the x labels, for a 0..`y_max` axis; leaves `below` points under the x labels.
+fn frame(
+    doc: &mut Doc<'_>,
+    x_labels: &[String],
+    legend: &[(&str, colour::Rgb)],
+    y_max: f64,
+    (unit, scale): (&str, f64),
+    below: f32,
+) -> Frame {
+    let small = Look::BODY.sized(SMALL);
+    let plot_h = 120.0;
+    doc.ensure(plot_h + 50.0 + below);
+    let legend_y = doc.y + 8.0;
+    let mut lx = RIGHT;
+    for (name, colour) in legend.iter().rev() {
+        let w = doc.width(name, small);
+        lx -= w;
+        doc.text(lx, legend_y, name, small);
+        lx -= 12.0;
+        doc.rect(lx, legend_y - 6.0, 8.0, 6.0, *colour);
+        lx -= 10.0;
+    }
+    let top = legend_y + 10.0;
+    let bottom = top + plot_h;
+    let ticks = ticks(y_max * scale, 5);
+    let top_tick = *ticks.last().unwrap_or(&1.0);
+    let tick_w = ticks
+        .iter()
+        .map(|&t| doc.width(&tick_label(t, unit), small))
+        .fold(0.0f32, f32::max);
+    let x0 = LEFT + tick_w.max(18.0) + 6.0;
+    let n = x_labels.len().max(1);
+    let f = Frame {
+        x0,
+        slot: (RIGHT - x0) / n as f32,
+        bottom,
+        plot_h,
+        top_tick,
+        scale,
+    };
+    for &t in &ticks {
+        let y = f.y(t / scale);
+        doc.line((x0, y), (RIGHT, y), colour::RULE, 0.5, false);
+        doc.text_right(x0 - 4.0, y + 2.5, &tick_label(t, unit), small.grey());
+    }
+    let every = label_step(doc, x_labels, f.slot, 1);
+    for (i, label) in x_labels.iter().enumerate() {
+        if i % every == 0 {
+            doc.text_centred(f.x(i), bottom + 9.0, label, small.grey());
+        }
+    }
+    f
+}
+
+/// A line through the known values, a dot at each; a gap where a value is not known.
+fn polyline(doc: &mut Doc<'_>, f: &Frame, values: &[Option<f64>], colour: colour::Rgb) {
+    let mut previous: Option<(f32, f32)> = None;
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => {
+                let p = (f.x(i), f.y(*v));
+                if let Some(q) = previous {
+                    doc.line(q, p, colour, 1.2, false);
+                }
+                doc.rect(p.0 - 2.0, p.1 - 2.0, 4.0, 4.0, colour);
+                previous = Some(p);
+            }
+            None => previous = None,
+        }
+    }
+}
+
 /// Lines over evenly spaced x positions (visits), on a fixed 0..`y_max` axis, with a legend.
 pub fn lines(
     doc: &mut Doc<'_>,
@@ -359,56 +452,74 @@ pub fn lines(
         empty(doc, empty_message, 50.0);
         return;
     }
-    let small = Look::BODY.sized(SMALL);
-    let plot_h = 120.0;
-    doc.ensure(plot_h + 50.0);
-    let legend_y = doc.y + 8.0;
-    let mut lx = RIGHT;
-    for s in series.iter().rev() {
-        let w = doc.width(&s.name, small);
-        lx -= w;
-        doc.text(lx, legend_y, &s.name, small);
-        lx -= 12.0;
-        doc.rect(lx, legend_y - 6.0, 8.0, 6.0, s.colour);
-        lx -= 10.0;
-    }
-    let top = legend_y + 10.0;
-    let bottom = top + plot_h;
-    let ticks = ticks(y_max, 5);
-    let top_tick = *ticks.last().unwrap_or(&1.0);
-    let x0 = LEFT + 24.0;
-    let n = x_labels.len().max(1);
-    let slot = (RIGHT - x0) / n as f32;
-    let x_of = |i: usize| x0 + slot * (i as f32 + 0.5);
-    let y_of = |v: f64| bottom - plot_h * (v / top_tick) as f32;
-    for &t in &ticks {
-        doc.line((x0, y_of(t)), (RIGHT, y_of(t)), colour::RULE, 0.5, false);
-        doc.text_right(x0 - 4.0, y_of(t) + 2.5, &tick_label(t, ""), small.grey());
-    }
-    let every = label_step(doc, x_labels, slot, 1);
-    for (i, label) in x_labels.iter().enumerate() {
-        if i % every == 0 {
-            doc.text_centred(x_of(i), bottom + 9.0, label, small.grey());
-        }
-    }
+    let legend: Vec<(&str, colour::Rgb)> =
+        series.iter().map(|s| (s.name.as_str(), s.colour)).collect();
+    let f = frame(doc, x_labels, &legend, y_max, ("", 1.0), 0.0);
     for s in series {
-        let mut previous: Option<(f32, f32)> = None;
-        for (i, v) in s.values.iter().enumerate() {
-            match v {
-                Some(v) => {
-                    let p = (x_of(i), y_of(*v));
-                    if let Some(q) = previous {
-                        doc.line(q, p, s.colour, 1.2, false);
-                    }
-                    doc.rect(p.0 - 2.0, p.1 - 2.0, 4.0, 4.0, s.colour);
-                    previous = Some(p);
-                }
-                None => previous = None,
+        polyline(doc, &f, &s.values, s.colour);
+    }
+    let small = Look::BODY.sized(SMALL);
+    doc.text_centred(
+        (f.x0 + RIGHT) / 2.0,
+        f.bottom + 21.0,
+        axis_title,
+        small.grey(),
+    );
+    doc.y = f.bottom + 30.0;
+}
+
+/// One point of a share over time: the share, its 95% interval, the n under it, and whether
+/// it rests on too few answers (drawn paler).
+#[derive(Debug, Clone)]
+pub struct SharePoint {
+    pub value: Option<f64>,
+    pub interval: Option<(f64, f64)>,
+    pub n_label: String,
+    pub faint: bool,
+}
+
+/// A share (0–1) over evenly spaced positions (months, visits) on a 0–100% axis: a line with
+/// a dot per point, the 95% interval as whiskers, and the n in small grey under each label.
+pub fn share_line(
+    doc: &mut Doc<'_>,
+    x_labels: &[String],
+    points: &[SharePoint],
+    colour: colour::Rgb,
+    axis_title: &str,
+    empty_message: &str,
+) {
+    if points.iter().all(|p| p.value.is_none()) {
+        empty(doc, empty_message, 50.0);
+        return;
+    }
+    let f = frame(doc, x_labels, &[], 1.0, ("%", 100.0), 10.0);
+    let values: Vec<Option<f64>> = points.iter().map(|p| p.value).collect();
+    polyline(doc, &f, &values, colour);
+    let tiny = Look::BODY.sized(6.5).grey();
+    for (i, p) in points.iter().enumerate() {
+        let shade = if p.faint { faint(colour) } else { colour };
+        if let Some((lo, hi)) = p.interval {
+            let x = f.x(i);
+            doc.line((x, f.y(lo)), (x, f.y(hi)), shade, 0.8, false);
+            for y in [f.y(lo), f.y(hi)] {
+                doc.line((x - 3.0, y), (x + 3.0, y), shade, 0.8, false);
             }
         }
+        if p.faint {
+            if let Some(v) = p.value {
+                doc.rect(f.x(i) - 2.0, f.y(v) - 2.0, 4.0, 4.0, faint(colour));
+            }
+        }
+        doc.text_centred(f.x(i), f.bottom + 18.0, &p.n_label, tiny);
     }
-    doc.text_centred((x0 + RIGHT) / 2.0, bottom + 21.0, axis_title, small.grey());
-    doc.y = bottom + 30.0;
+    let small = Look::BODY.sized(SMALL);
+    doc.text_centred(
+        (f.x0 + RIGHT) / 2.0,
+        f.bottom + 30.0,
+        axis_title,
+        small.grey(),
+    );
+    doc.y = f.bottom + 39.0;
 }
 
 #[cfg(test)]

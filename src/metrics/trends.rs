@@ -1,0 +1,321 @@
+//! The practice over time (SPEC "The practice over time"): the headline figures of each of
+//! twelve months by the monthly report's own definitions, whether each month's new clients
+//! came back within 30 / 60 / 90 days, and how many visits it takes before pain eases.
+//! Sessions after the window's end are ignored throughout.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use polars::prelude::*;
+
+use super::monthly::{first_dates, period_totals};
+use super::outcomes::Responders;
+use super::stats::wilson;
+use super::{count, date_lit, value_i64, visits, Period};
+use crate::config::Thresholds;
+use crate::error::{Error, Result};
+use crate::ingest::Ingested;
+use crate::model::DataQuality;
+
+/// The return windows of the retention table, in days.
+pub const RETURN_DAYS: [i64; 3] = [30, 60, 90];
+/// The visits of the course table: from the second to the eighth.
+pub const COURSE_VISITS: std::ops::RangeInclusive<u32> = 2..=8;
+
+/// One month's headline figures, as the monthly report computes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthFigures {
+    pub period: Period,
+    pub sessions: u64,
+    pub clients: u64,
+    pub new_clients: u64,
+    pub minutes: i64,
+    pub revenue: Option<f64>,
+    pub feedback_response_rate: Option<f64>,
+    pub soreness_median: Option<f64>,
+    pub pain_reduction_mean: Option<f64>,
+    pub responders: Responders,
+    pub low_sample: bool,
+}
+
+/// How many of one window's new clients came back within N days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Returned {
+    pub days: i64,
+    /// None while the window is still open (the cohort month's last day + N is after `to`).
+    pub returned: Option<u64>,
+    /// returned / new clients; None with no new clients or an open window.
+    pub rate: Option<f64>,
+}
+
+/// The clients whose first session falls in one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cohort {
+    pub month: Period,
+    pub new_clients: u64,
+    /// One per [`RETURN_DAYS`].
+    pub returned: Vec<Returned>,
+}
+
+/// Of the clients who reached visit k with a pain score, how many came in clearly better
+/// than at their first visit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseStep {
+    pub visit: u32,
+    pub clients: u64,
+    pub improved: u64,
+    pub rate: Option<f64>,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+    pub low_sample: bool,
+}
+
+/// Everything the trends report shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trends {
+    pub period: Period,
+    /// Oldest first.
+    pub months: Vec<MonthFigures>,
+    pub retention: Vec<Cohort>,
+    pub course: Vec<CourseStep>,
+    /// The first visit at which at least half of the clients with a score arrived improved,
+    /// on enough clients not to be flagged; None when no visit does.
+    pub majority_improved_at: Option<u32>,
+    pub data_quality: DataQuality,
+}
+
+fn err(what: &'static str) -> impl FnOnce(PolarsError) -> Error {
+    move |e| Error::polars(format!("computing {what}"))(e)
+}
+
+/// The twelve calendar months ending with `month`'s.
+pub fn window(month: Period) -> Vec<Period> {
+    let mut months = vec![Period::month_of(month.from)];
+    while months.len() < 12 {
+        let before = months[0].previous_month();
+        months.insert(0, before);
+    }
+    months
+}
+
+/// Computes the trends report for the twelve months ending with `month`.
+pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Trends> {
+    let months = window(month);
+    let period = Period {
+        from: months[0].from,
+        to: months[11].to,
+    };
+    let up_to = col("date").lt_eq(date_lit(period.to));
+    // The window's visits are joined and filtered once; each month reads its slice.
+    let in_window = visits(ingested)
+        .filter(period.contains_date())
+        .collect()
+        .map_err(err("the window's visits"))?;
+    let first = first_dates(ingested)?;
+    let mut figures = Vec::with_capacity(12);
+    for m in &months {
+        let slice = in_window
+            .clone()
+            .lazy()
+            .filter(m.contains_date())
+            .collect()
+            .map_err(err("a month's visits"))?;
+        let (totals, o) = period_totals(&slice, &first, *m, ingested.has_fee, t)?;
+        figures.push(MonthFigures {
+            period: *m,
+            sessions: totals.sessions,
+            clients: totals.clients,
+            new_clients: totals.new_clients,
+            minutes: totals.minutes,
+            revenue: totals.revenue,
+            feedback_response_rate: totals.feedback_response_rate,
+            soreness_median: o.soreness.median,
+            pain_reduction_mean: o.pain_reduction.mean,
+            responders: o.responders,
+            low_sample: o.low_sample,
+        });
+    }
+    let sessions = ingested.sessions.clone().lazy().filter(up_to);
+    let retention = retention(sessions.clone(), &months, period)?;
+    let course = course(sessions, t)?;
+    let majority_improved_at = course
+        .iter()
+        .find(|s| !s.low_sample && s.rate.is_some_and(|r| r >= 0.5))
+        .map(|s| s.visit);
+    Ok(Trends {
+        period,
+        months: figures,
+        retention,
+        course,
+        majority_improved_at,
+        data_quality: ingested.quality.clone(),
+    })
+}
+
+/// `YYYY·12 + month − 1`: a month as one number, to group by.
+fn month_key(year: i32, month: u32) -> i64 {
+    i64::from(year) * 12 + i64::from(month) - 1
+}
+
+fn month_key_expr(date: Expr) -> Expr {
+    date.clone().dt().year().cast(DataType::Int64) * lit(12i64)
+        + date.dt().month().cast(DataType::Int64)
+        - lit(1i64)
+}
+
+/// New clients of each month and how many came back within 30 / 60 / 90 days. `sessions`
+/// holds the sessions up to the window's end.
+fn retention(sessions: LazyFrame, months: &[Period], period: Period) -> Result<Vec<Cohort>> {
+    let first = sessions
+        .clone()
+        .group_by([col("client_id")])
+        .agg([col("date").min().alias("first")]);
+    // The first session after the first date: a second session that day is no return.
+    let next = sessions
+        .select([col("client_id"), col("date")])
+        .join(
+            first.clone(),
+            [col("client_id")],
+            [col("client_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("date").gt(col("first")))
+        .group_by([col("client_id")])
+        .agg([col("date").min().alias("next")]);
+    let gap = (col("next").cast(DataType::Int32) - col("first").cast(DataType::Int32))
+        .cast(DataType::Int64);
+    let mut aggs = vec![len().alias("new_clients")];
+    for days in RETURN_DAYS {
+        aggs.push(
+            gap.clone()
+                .lt_eq(lit(days))
+                .cast(DataType::Int64)
+                .sum()
+                .alias(format!("returned_{days}")),
+        );
+    }
+    let df = first
+        .filter(period.contains_date_of("first"))
+        .left_join(next, col("client_id"), col("client_id"))
+        .group_by([month_key_expr(col("first")).alias("cohort")])
+        .agg(aggs)
+        .collect()
+        .map_err(err("new-client retention"))?;
+    let row_of = |key: i64| (0..df.height()).find(|&r| value_i64(&df, "cohort", r) == Some(key));
+    Ok(months
+        .iter()
+        .map(|m| {
+            let row = row_of(month_key(m.from.year(), m.from.month()));
+            let new_clients = row.map_or(0, |r| count(&df, "new_clients", r));
+            let returned = RETURN_DAYS
+                .iter()
+                .map(|&days| {
+                    let open = m.to + Duration::days(days) > period.to;
+                    let returned = (!open)
+                        .then(|| row.map_or(0, |r| count(&df, &format!("returned_{days}"), r)));
+                    Returned {
+                        days,
+                        returned,
+                        rate: returned
+                            .filter(|_| new_clients > 0)
+                            .map(|n| n as f64 / new_clients as f64),
+                    }
+                })
+                .collect();
+            Cohort {
+                month: *m,
+                new_clients,
+                returned,
+            }
+        })
+        .collect())
+}
+
+/// How many visits until pain eases: each client's visits in date order (same date: file
+/// order); visit 1's pain_before is the baseline and the client takes part only when it is
+/// above 0. `sessions` holds the sessions up to the window's end.
+fn course(sessions: LazyFrame, t: &Thresholds) -> Result<Vec<CourseStep>> {
+    let last = *COURSE_VISITS.end();
+    // Each client's pain before visit 1 … 8, in visit order (rows are sorted first, and a
+    // group keeps its rows' order); a visit that did not happen, or had no score, is null.
+    let pains: Vec<Expr> = (1..=last)
+        .map(|k| {
+            col("pain_before")
+                .get(lit(i64::from(k) - 1), true)
+                .alias(format!("v{k}"))
+        })
+        .collect();
+    let mut sums = Vec::new();
+    for k in COURSE_VISITS {
+        let (base, now) = (col("v1"), col(format!("v{k}")));
+        sums.push(
+            now.clone()
+                .is_not_null()
+                .cast(DataType::Int64)
+                .sum()
+                .alias(format!("clients_{k}")),
+        );
+        sums.push(
+            ((base.clone() - now) / base)
+                .gt_eq(lit(t.responder))
+                .cast(DataType::Int64)
+                .sum()
+                .alias(format!("improved_{k}")),
+        );
+    }
+    let df = sessions
+        .select([
+            col("client_id"),
+            col("date"),
+            col("line"),
+            col("pain_before"),
+        ])
+        .sort_by_exprs(
+            [col("client_id"), col("date"), col("line")],
+            SortMultipleOptions::default(),
+        )
+        .group_by([col("client_id")])
+        .agg(pains)
+        .filter(col("v1").gt(lit(0.0)))
+        .select(sums)
+        .collect()
+        .map_err(err("the course of treatment"))?;
+    Ok(COURSE_VISITS
+        .map(|visit| {
+            let clients = count(&df, &format!("clients_{visit}"), 0);
+            let improved = count(&df, &format!("improved_{visit}"), 0);
+            let (ci95_low, ci95_high) = wilson(improved, clients);
+            CourseStep {
+                visit,
+                clients,
+                improved,
+                rate: (clients > 0).then(|| improved as f64 / clients as f64),
+                ci95_low,
+                ci95_high,
+                low_sample: clients < u64::from(t.low_sample),
+            }
+        })
+        .collect())
+}
+
+/// The month as the JSON and the tables name it: `2026-03`.
+pub fn month_label(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn twelve_months_end_with_the_month() {
+        let w = window(Period::month_of(d(2026, 3, 1)));
+        assert_eq!(w.len(), 12);
+        assert_eq!((w[0].from, w[11].to), (d(2025, 4, 1), d(2026, 3, 31)));
+        assert_eq!(w[10].from, d(2026, 2, 1));
+        assert_eq!(month_label(w[0].from), "2025-04");
+        assert_eq!(month_key(2026, 1) - month_key(2025, 12), 1);
+    }
+}
