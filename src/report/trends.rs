@@ -41,8 +41,13 @@ pub fn course_sentence(step: &CourseStep, responder: f64) -> String {
         ordinal(step.visit),
         if step.low_sample {
             format!(
-                " — only {} clients, so read it with care",
-                format::count(step.clients)
+                " — only {} {}, so read it with care",
+                format::count(step.clients),
+                if step.clients == 1 {
+                    "client"
+                } else {
+                    "clients"
+                }
             )
         } else {
             String::new()
@@ -286,8 +291,14 @@ fn course(doc: &mut Doc<'_>, tr: &Trends, responder: f64, pct: f64) {
     let reads = tr
         .majority_improved_at
         .and_then(|k| tr.course.iter().find(|s| s.visit == k))
-        .or_else(|| tr.course.iter().find(|s| s.visit == 3 && s.clients > 0))
-        .or_else(|| tr.course.iter().find(|s| s.clients > 0));
+        .or_else(|| tr.course.iter().find(|s| s.visit == 3 && !s.low_sample))
+        // Else the visit most clients reached with a score (the earliest of a tie).
+        .or_else(|| {
+            tr.course
+                .iter()
+                .filter(|s| s.clients > 0)
+                .min_by_key(|s| (std::cmp::Reverse(s.clients), s.visit))
+        });
     match reads {
         Some(step) => doc.paragraph(&course_sentence(step, responder), Look::BODY.bold()),
         None => doc.paragraph(
