@@ -133,10 +133,10 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
     let first = first_dates(ingested)?;
     let has_fee = ingested.has_fee;
     // Each period's visits are joined and filtered once; every figure reads that frame.
-    let now = visits_in(ingested, period)?;
-    let before = visits_in(ingested, previous_period)?;
-    let (totals, overall) = period_totals(&now, &first, period, has_fee, t)?;
-    let (prev_totals, prev_overall) = period_totals(&before, &first, previous_period, has_fee, t)?;
+    let now = visits_in(ingested, period, &first)?;
+    let before = visits_in(ingested, previous_period, &first)?;
+    let (totals, overall) = period_totals(&now, period, has_fee, t)?;
+    let (prev_totals, prev_overall) = period_totals(&before, previous_period, has_fee, t)?;
     let changes = Changes::between((&totals, &overall), (&prev_totals, &prev_overall));
     Ok(Monthly {
         period,
@@ -156,10 +156,12 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
     })
 }
 
-/// The visits (sessions with their counted feedback) of one period.
-pub fn visits_in(ingested: &Ingested, period: Period) -> Result<DataFrame> {
+/// The visits (sessions with their counted feedback) of one period, each with its client's
+/// `first_date` (from [`first_dates`]).
+pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Result<DataFrame> {
     visits(ingested)
         .filter(period.contains_date())
+        .left_join(first.clone().lazy(), col("client_id"), col("client_id"))
         .collect()
         .map_err(err("the period's visits"))
 }
@@ -176,10 +178,10 @@ pub fn first_dates(ingested: &Ingested) -> Result<DataFrame> {
         .map_err(err("each client's first session"))
 }
 
-/// Totals and the overall outcome block of one period's visits.
+/// Totals and the overall outcome block of one period's visits (as [`visits_in`] gives them,
+/// with `first_date`).
 pub fn period_totals(
     visits: &DataFrame,
-    first: &DataFrame,
     period: Period,
     has_fee: bool,
     t: &Thresholds,
@@ -196,8 +198,7 @@ pub fn period_totals(
         .clone()
         .lazy()
         .group_by([col("client_id")])
-        .agg([len().alias("n")])
-        .left_join(first.clone().lazy(), col("client_id"), col("client_id"))
+        .agg([len().alias("n"), col("first_date").first()])
         .select([
             col("first_date")
                 .gt_eq(super::date_lit(period.from))

@@ -90,9 +90,9 @@ fn err(what: &'static str) -> impl FnOnce(PolarsError) -> Error {
 
 /// Computes the technique comparison over `period`.
 pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Techniques> {
-    let visits = visits_in(ingested, period)?;
     let first = first_dates(ingested)?;
-    let (totals, overall) = period_totals(&visits, &first, period, ingested.has_fee, t)?;
+    let visits = visits_in(ingested, period, &first)?;
+    let (totals, overall) = period_totals(&visits, period, ingested.has_fee, t)?;
     let groups = groups(&visits, "technique", ingested.has_fee, t)?;
 
     let baseline = visits

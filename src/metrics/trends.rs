@@ -6,10 +6,10 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
-use super::monthly::{first_dates, period_totals};
+use super::monthly::{first_dates, period_totals, visits_in};
 use super::outcomes::Responders;
 use super::stats::wilson;
-use super::{count, date_lit, value_i64, visits, Period};
+use super::{count, date_lit, value_i64, Period};
 use crate::config::Thresholds;
 use crate::error::{Error, Result};
 use crate::ingest::Ingested;
@@ -105,11 +105,8 @@ pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Tren
     };
     let up_to = col("date").lt_eq(date_lit(period.to));
     // The window's visits are joined and filtered once; each month reads its slice.
-    let in_window = visits(ingested)
-        .filter(period.contains_date())
-        .collect()
-        .map_err(err("the window's visits"))?;
     let first = first_dates(ingested)?;
+    let in_window = visits_in(ingested, period, &first)?;
     let mut figures = Vec::with_capacity(12);
     for m in &months {
         let slice = in_window
@@ -118,7 +115,7 @@ pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Tren
             .filter(m.contains_date())
             .collect()
             .map_err(err("a month's visits"))?;
-        let (totals, o) = period_totals(&slice, &first, *m, ingested.has_fee, t)?;
+        let (totals, o) = period_totals(&slice, *m, ingested.has_fee, t)?;
         figures.push(MonthFigures {
             period: *m,
             sessions: totals.sessions,
