@@ -69,7 +69,9 @@ fn every_csv_column_matches_the_hand_worked_figures() {
         "technique,sessions,clients,feedback_responses,soreness_n,soreness_mean,soreness_median,soreness_p90,\
          soreness_over_48h_share,pain_reduction_n,pain_reduction_mean,pain_reduction_ci95_low,pain_reduction_ci95_high,\
          responders_eligible,responders,responder_rate,responder_ci95_low,responder_ci95_high,immediate_change_n,\
-         immediate_change_mean,satisfaction_mean,mobility_improved_share,low_sample"
+         immediate_change_mean,satisfaction_mean,mobility_improved_share,low_sample,mild_eligible,\
+         mild_responders,moderate_eligible,moderate_responders,severe_eligible,severe_responders,\
+         standardized_rate,standardized_ci95_low,standardized_ci95_high"
     );
     // By sessions, then name (ischemic before passive at 2 each; myofascial before spray at 1).
     assert_eq!(

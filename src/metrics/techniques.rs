@@ -36,6 +36,48 @@ impl Difference {
     }
 }
 
+/// The starting-pain bands of SPEC "Technique comparison adjusted for starting pain", by
+/// pain_before: mild below 4, moderate 4 to below 7, severe 7 and above.
+pub const BANDS: [&str; 3] = ["mild", "moderate", "severe"];
+
+/// Responders among the eligible sessions of one band (of a technique, or of the practice).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandCell {
+    pub eligible: u64,
+    pub responders: u64,
+    /// responders / eligible; None without an eligible session.
+    pub rate: Option<f64>,
+    /// Fewer eligible sessions than the low-sample threshold.
+    pub low_sample: bool,
+}
+
+impl BandCell {
+    fn new(eligible: u64, responders: u64, t: &Thresholds) -> BandCell {
+        BandCell {
+            eligible,
+            responders,
+            rate: (eligible > 0).then(|| responders as f64 / eligible as f64),
+            low_sample: eligible < u64::from(t.low_sample),
+        }
+    }
+}
+
+/// A technique's responders by band and its rate standardized to the practice's mix of bands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjusted {
+    /// In [`BANDS`] order.
+    pub bands: [BandCell; 3],
+    /// Σ_b w_b · rate_b; None when the technique has no eligible session in a band the
+    /// practice has, or the period has no eligible session at all.
+    pub standardized_rate: Option<f64>,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+    /// 1-based places among the techniques that have both rates, best first (ties by name):
+    /// by the crude responder rate and by the standardized one.
+    pub crude_rank: Option<usize>,
+    pub standardized_rank: Option<usize>,
+}
+
 /// One technique's row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TechniqueRow {
@@ -44,6 +86,7 @@ pub struct TechniqueRow {
     pub baseline_pain: Option<f64>,
     /// Against all other techniques together; None when either side has no eligible session.
     pub vs_others: Option<Difference>,
+    pub adjusted: Adjusted,
 }
 
 /// Responders among the eligible sessions of one technique × region cell.
@@ -81,6 +124,11 @@ pub struct Techniques {
     pub regions: Vec<String>,
     /// `matrix[t][r]`: technique `techniques[t]` in region `regions[r]`.
     pub matrix: Vec<Vec<MatrixCell>>,
+    /// Every technique together, by band ([`BANDS`] order).
+    pub practice_bands: [BandCell; 3],
+    /// Each band's share of all eligible sessions of the period: the standard mix. None when
+    /// the period has no eligible session.
+    pub band_weights: Option<[f64; 3]>,
     pub data_quality: DataQuality,
 }
 
@@ -107,8 +155,30 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
             .find(|&row| value_str(&baseline, "technique", row).as_deref() == Some(name))
             .and_then(|row| value_f64(&baseline, "baseline", row))
     };
+    let by_band = bands(&visits, t)?;
+    let band_counts = |technique: Option<&str>| {
+        let mut counts = [(0u64, 0u64); 3];
+        for row in 0..by_band.height() {
+            let name = value_str(&by_band, "technique", row);
+            if technique.is_some_and(|t| name.as_deref() != Some(t)) {
+                continue;
+            }
+            let band = value_str(&by_band, "band", row);
+            if let Some(b) = BANDS.iter().position(|x| Some(*x) == band.as_deref()) {
+                counts[b].0 += count(&by_band, "eligible", row);
+                counts[b].1 += count(&by_band, "responders", row);
+            }
+        }
+        counts.map(|(n, x)| BandCell::new(n, x, t))
+    };
+    let practice_bands = band_counts(None);
+    let all_eligible: u64 = practice_bands.iter().map(|b| b.eligible).sum();
+    let weights =
+        (all_eligible > 0).then(|| practice_bands.map(|b| b.eligible as f64 / all_eligible as f64));
+    let band_counts = |name: &str| band_counts(Some(name));
+
     let (all_x, all_n) = (overall.responders.responders, overall.responders.eligible);
-    let techniques: Vec<TechniqueRow> = groups
+    let mut techniques: Vec<TechniqueRow> = groups
         .into_iter()
         .map(|g| {
             let (x, n) = (
@@ -120,10 +190,12 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
             TechniqueRow {
                 baseline_pain: baseline_of(&g.name),
                 vs_others,
+                adjusted: adjusted(band_counts(&g.name), weights),
                 group: g,
             }
         })
         .collect();
+    rank(&mut techniques);
 
     let (regions, matrix) = matrix(&visits, &techniques, t)?;
     Ok(Techniques {
@@ -133,8 +205,98 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
         techniques,
         regions,
         matrix,
+        practice_bands,
+        band_weights: weights,
         data_quality: ingested.quality.clone(),
     })
+}
+
+/// The band of a session's pain_before (for eligible sessions, where it is above 0).
+fn band() -> Expr {
+    when(col("pain_before").lt(lit(4.0)))
+        .then(lit(BANDS[0]))
+        .when(col("pain_before").lt(lit(7.0)))
+        .then(lit(BANDS[1]))
+        .otherwise(lit(BANDS[2]))
+}
+
+/// Eligible sessions and responders by technique and band.
+fn bands(visits: &DataFrame, t: &Thresholds) -> Result<DataFrame> {
+    visits
+        .clone()
+        .lazy()
+        .filter(outcomes::eligible())
+        .group_by([col("technique"), band().alias("band")])
+        .agg([
+            len().alias("eligible"),
+            outcomes::responder(t)
+                .cast(DataType::Int64)
+                .sum()
+                .alias("responders"),
+        ])
+        .collect()
+        .map_err(err("responders by starting pain"))
+}
+
+/// The standardized rate of one technique's bands and its 95% interval (SPEC).
+fn adjusted(bands: [BandCell; 3], weights: Option<[f64; 3]>) -> Adjusted {
+    let mut out = Adjusted {
+        bands,
+        standardized_rate: None,
+        ci95_low: None,
+        ci95_high: None,
+        crude_rank: None,
+        standardized_rank: None,
+    };
+    let Some(w) = weights else { return out };
+    let (mut rate, mut variance) = (0.0, 0.0);
+    for (b, cell) in bands.iter().enumerate() {
+        if w[b] == 0.0 {
+            continue;
+        }
+        let Some(r) = cell.rate else { return out };
+        rate += w[b] * r;
+        variance += w[b] * w[b] * r * (1.0 - r) / cell.eligible as f64;
+    }
+    let half = super::stats::Z95 * variance.sqrt();
+    out.standardized_rate = Some(rate);
+    out.ci95_low = Some((rate - half).clamp(0.0, 1.0));
+    out.ci95_high = Some((rate + half).clamp(0.0, 1.0));
+    out
+}
+
+/// Places by the crude and by the standardized rate, among techniques that have both.
+fn rank(rows: &mut [TechniqueRow]) {
+    let both: Vec<usize> = (0..rows.len())
+        .filter(|&i| {
+            rows[i].group.outcomes.responders.rate.is_some()
+                && rows[i].adjusted.standardized_rate.is_some()
+        })
+        .collect();
+    for crude in [true, false] {
+        let rate = |i: usize| {
+            if crude {
+                rows[i].group.outcomes.responders.rate
+            } else {
+                rows[i].adjusted.standardized_rate
+            }
+            .unwrap_or(0.0)
+        };
+        let mut order = both.clone();
+        order.sort_by(|&a, &b| {
+            rate(b)
+                .total_cmp(&rate(a))
+                .then_with(|| rows[a].group.name.cmp(&rows[b].group.name))
+        });
+        for (place, i) in order.into_iter().enumerate() {
+            let a = &mut rows[i].adjusted;
+            if crude {
+                a.crude_rank = Some(place + 1);
+            } else {
+                a.standardized_rank = Some(place + 1);
+            }
+        }
+    }
 }
 
 /// Responders by technique × region (a session with several regions counts in each).
@@ -222,6 +384,34 @@ mod tests {
         assert_eq!((few.rate, few.low_sample), (Some(1.0), true));
         let none = MatrixCell::new(0, 0, &t);
         assert_eq!((none.rate, none.low_sample), (None, true));
+    }
+
+    #[test]
+    fn standardized_rates_skip_bands_the_practice_lacks() {
+        let t = Thresholds::default();
+        let cell = |n, x| BandCell::new(n, x, &t);
+        // No eligible session in the period: no weights, no rate.
+        let none = adjusted([cell(0, 0), cell(0, 0), cell(0, 0)], None);
+        assert_eq!(none.standardized_rate, None);
+        // Moderate weighs 0: a technique without moderate sessions still gets a rate.
+        let a = adjusted(
+            [cell(4, 2), cell(0, 0), cell(4, 4)],
+            Some([0.25, 0.0, 0.75]),
+        );
+        assert_eq!(a.standardized_rate, Some(0.25 * 0.5 + 0.75));
+        let half = crate::metrics::stats::Z95 * (0.0625f64 * 0.25 / 4.0).sqrt();
+        assert_eq!(a.ci95_low, Some(0.875 - half));
+        assert_eq!(a.ci95_high, Some(0.875 + half));
+        // 0.75 ± 1.96 · √(0.25 · 0.25 / 2) reaches past 1: clipped.
+        let c = adjusted([cell(2, 1), cell(0, 0), cell(4, 4)], Some([0.5, 0.0, 0.5]));
+        assert_eq!(c.standardized_rate, Some(0.75));
+        assert_eq!(c.ci95_high, Some(1.0));
+        // A band with weight but no session of the technique: null.
+        let b = adjusted(
+            [cell(4, 2), cell(0, 0), cell(4, 4)],
+            Some([0.25, 0.25, 0.5]),
+        );
+        assert_eq!((b.standardized_rate, b.ci95_low), (None, None));
     }
 
     #[test]

@@ -3,12 +3,12 @@
 //! the results, and a plain caution that techniques were not assigned at random.
 
 use crate::config::Settings;
-use crate::metrics::techniques::{Difference, Techniques};
+use crate::metrics::techniques::{BandCell, Difference, TechniqueRow, Techniques};
 
 use super::cells;
 use super::format::{self, MISSING};
 use super::labels::Names;
-use super::pdf::chart::{self, Axis, Bar, Reference};
+use super::pdf::chart::{self, Axis, Bar, MixRow, Reference};
 use super::pdf::table::{self, Cell, Column};
 use super::pdf::{colour, Doc, Fonts, Furniture, Look};
 
@@ -209,6 +209,7 @@ pub fn pdf(t: &Techniques, settings: &Settings, fonts: &Fonts, furniture: Furnit
     );
 
     matrix(&mut doc, t, &names, low, pct);
+    adjusted(&mut doc, t, &names, low, pct);
     against_the_others(&mut doc, t, &names, pct);
     how_to_read(&mut doc, settings);
     doc.finish()
@@ -260,6 +261,180 @@ fn matrix(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64) 
         ));
     }
     doc.paragraph(&note, Look::BODY.grey().sized(8.5));
+}
+
+/// The bands as the report names them, with their colours (the same in every chart).
+const BAND_NAMES: [(&str, colour::Rgb); 3] = [
+    ("mild (below 4)", colour::PALETTE[4]),
+    ("moderate (4 to 6.9)", colour::PALETTE[1]),
+    ("severe (7 and above)", colour::PALETTE[3]),
+];
+
+/// "Deep stroking: 3rd by its crude rate (50%), 2nd after adjusting for starting pain (71%)."
+pub fn ranking_sentence(name: &str, row: &TechniqueRow) -> Option<String> {
+    let a = &row.adjusted;
+    let (crude, adjusted) = (a.crude_rank?, a.standardized_rank?);
+    if crude == adjusted {
+        return None;
+    }
+    Some(format!(
+        "{name}: {} by its crude rate ({}), {} after adjusting for starting pain ({}).",
+        format::ordinal(crude as u64),
+        format::percent(row.group.outcomes.responders.rate),
+        format::ordinal(adjusted as u64),
+        format::percent(a.standardized_rate)
+    ))
+}
+
+fn adjusted(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64) {
+    doc.heading("Adjusted for starting pain", 120.0);
+    doc.paragraph(
+        &format!(
+            "Clients in more pain respond differently. Each session with both scores falls in a band of its pain \
+             before treatment; below, each technique's share of sessions whose pain fell by {pct}% or more within \
+             each band, and its rate standardized to the practice's own mix of bands, so that every technique is \
+             compared on the same mix of cases."
+        ),
+        Look::BODY.grey().sized(8.5),
+    );
+    doc.y += 2.0;
+    let band_cell = |b: &BandCell| {
+        let text = match b.rate {
+            Some(rate) => format!("{} (n={})", format::percent(Some(rate)), b.eligible),
+            None => MISSING.to_string(),
+        };
+        Cell::new(text).shaded(b.low_sample)
+    };
+    let mut rows: Vec<Vec<Cell>> = t
+        .techniques
+        .iter()
+        .map(|row| {
+            let a = &row.adjusted;
+            let mut r = vec![Cell::new(names.technique(&row.group.name))];
+            r.extend(a.bands.iter().map(band_cell));
+            r.push(cells::responder_rate(&row.group.outcomes));
+            r.push(
+                Cell::new(format::percent(a.standardized_rate)).with_note(format::interval(
+                    a.ci95_low,
+                    a.ci95_high,
+                    format::percent,
+                )),
+            );
+            r
+        })
+        .collect();
+    let mut practice = vec![Cell::new("All techniques").bold()];
+    practice.extend(t.practice_bands.iter().map(|b| band_cell(b).bold()));
+    practice.push(cells::responder_rate(&t.overall).bold());
+    practice.push(Cell::new(""));
+    rows.push(practice);
+    let mut columns = vec![Column::wrapping("Technique", 2.0)];
+    columns.extend(
+        BAND_NAMES
+            .iter()
+            .map(|(name, _)| Column::number(&format!("Pain {name}"), 1.3)),
+    );
+    columns.push(Column::number("Crude (95% CI)", 1.5));
+    columns.push(Column::number("Standardized (95% CI)", 1.6));
+    table::draw(doc, &columns, &rows, Some(&cells::low_sample_note(low)));
+    doc.paragraph(
+        &format!(
+            "Grey band cells have fewer than {low} sessions with both scores. A dash in Standardized: the technique \
+             has no such session in a band the practice has, so it cannot be put on the practice's mix."
+        ),
+        Look::BODY.grey().sized(8.5),
+    );
+
+    doc.heading("Who got the severe cases", 90.0);
+    let share_of = |bands: &[BandCell; 3]| {
+        let n: u64 = bands.iter().map(|b| b.eligible).sum();
+        if n == 0 {
+            Vec::new()
+        } else {
+            bands.iter().map(|b| b.eligible as f64 / n as f64).collect()
+        }
+    };
+    let mut mix_rows: Vec<MixRow> = t
+        .techniques
+        .iter()
+        .map(|row| MixRow {
+            label: names.technique(&row.group.name),
+            shares: share_of(&row.adjusted.bands),
+            bold: false,
+        })
+        .collect();
+    mix_rows.push(MixRow {
+        label: "The practice".into(),
+        shares: t.band_weights.map(|w| w.to_vec()).unwrap_or_default(),
+        bold: true,
+    });
+    chart::mix(
+        doc,
+        &mix_rows,
+        &BAND_NAMES,
+        "no session with both scores",
+        "No session with pain before and at follow-up in this period",
+    );
+
+    let mut bars = Vec::new();
+    for row in &t.techniques {
+        let name = names.technique(&row.group.name);
+        let r = &row.group.outcomes.responders;
+        let a = &row.adjusted;
+        if let Some(rate) = r.rate {
+            bars.push(Bar {
+                label: format!("{name} · crude"),
+                value: rate,
+                colour: colour::GREY,
+                value_label: format::percent(Some(rate)),
+                interval: r.ci95_low.zip(r.ci95_high),
+                faint: row.group.outcomes.low_sample,
+            });
+        }
+        if let Some(rate) = a.standardized_rate {
+            bars.push(Bar {
+                label: format!("{name} · standardized"),
+                value: rate,
+                colour: colour::PALETTE[0],
+                value_label: format::percent(Some(rate)),
+                interval: a.ci95_low.zip(a.ci95_high),
+                faint: false,
+            });
+        }
+    }
+    // The heading stays with the whole chart.
+    doc.heading(
+        "Crude and standardized, side by side",
+        (bars.len() as f32 * 16.0 + 40.0).min(400.0),
+    );
+    chart::hbars(
+        doc,
+        &bars,
+        &Axis {
+            title: format!(
+                "share of sessions whose pain fell by {pct}% or more (whiskers: 95% interval)"
+            ),
+            unit: "%".into(),
+            scale: 100.0,
+            min_max: 1.0,
+        },
+        None,
+        "No session with pain before and at follow-up in this period",
+    );
+    let sentences: Vec<String> = t
+        .techniques
+        .iter()
+        .filter_map(|row| ranking_sentence(&names.technique(&row.group.name), row))
+        .collect();
+    if sentences.is_empty() {
+        doc.paragraph(
+            "The ranking of the techniques is the same before and after adjusting for starting pain.",
+            Look::BODY,
+        );
+    }
+    for s in sentences {
+        doc.bullet(&s, Look::BODY);
+    }
 }
 
 /// "Dry needling: 12 points more responders than the other techniques, 95% CI 4 to 20."
@@ -342,6 +517,7 @@ fn how_to_read(doc: &mut Doc<'_>, settings: &Settings) {
         "Soreness: the bar reaches the median answer, the thin line on to the p90 (nine in ten answers were below it).".to_string(),
         format!("A figure marked †, and a grey matrix cell, rests on fewer than {} sessions with the needed answers: read it with care.", t.low_sample),
         "Against all the others: a technique's responder share minus that of every other technique together; an interval that includes 0 means the data cannot tell them apart.".to_string(),
+        "Standardized: a technique's responder shares within the mild, moderate and severe bands of pain before treatment, weighted by the practice's own mix of those bands, so every technique is compared on the same mix of cases; a ranking that changes after it was driven by who got which technique.".to_string(),
     ] {
         doc.bullet(&item, Look::BODY);
     }

@@ -1,5 +1,6 @@
-//! techniques-FROM_TO.csv: one row per technique, the outcome block flattened, at full
-//! precision (empty cell for a missing figure, `true`/`false` for low_sample).
+//! techniques-FROM_TO.csv: one row per technique, the outcome block flattened, then the
+//! responders by starting-pain band and the standardized rate, at full precision (empty cell
+//! for a missing figure, `true`/`false` for low_sample).
 
 use std::io::Write;
 use std::path::Path;
@@ -8,7 +9,7 @@ use super::csv_out::{self, Access, Field};
 use crate::error::Result;
 use crate::metrics::techniques::{TechniqueRow, Techniques};
 
-pub const HEADER: [&str; 23] = [
+pub const HEADER: [&str; 32] = [
     "technique",
     "sessions",
     "clients",
@@ -32,12 +33,21 @@ pub const HEADER: [&str; 23] = [
     "satisfaction_mean",
     "mobility_improved_share",
     "low_sample",
+    "mild_eligible",
+    "mild_responders",
+    "moderate_eligible",
+    "moderate_responders",
+    "severe_eligible",
+    "severe_responders",
+    "standardized_rate",
+    "standardized_ci95_low",
+    "standardized_ci95_high",
 ];
 
 fn fields(row: &TechniqueRow) -> Vec<Field<'_>> {
     let g = &row.group;
     let o = &g.outcomes;
-    vec![
+    let mut fields = vec![
         Field::Text(&g.name),
         Field::Count(g.sessions),
         Field::Count(g.clients),
@@ -61,7 +71,18 @@ fn fields(row: &TechniqueRow) -> Vec<Field<'_>> {
         Field::Num(o.satisfaction_mean),
         Field::Num(o.mobility_improved_share),
         Field::Bool(o.low_sample),
-    ]
+    ];
+    let a = &row.adjusted;
+    for b in &a.bands {
+        fields.push(Field::Count(b.eligible));
+        fields.push(Field::Count(b.responders));
+    }
+    fields.extend([
+        Field::Num(a.standardized_rate),
+        Field::Num(a.ci95_low),
+        Field::Num(a.ci95_high),
+    ]);
+    fields
 }
 
 pub fn write_rows(w: &mut dyn Write, t: &Techniques) -> std::io::Result<()> {

@@ -12,17 +12,6 @@ use super::pdf::chart::{self, Line, SharePoint};
 use super::pdf::table::{self, Cell, Column};
 use super::pdf::{colour, Doc, Fonts, Furniture, Look};
 
-/// "3rd", "8th".
-fn ordinal(n: u32) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (1, r) if r != 11 => "st",
-        (2, r) if r != 12 => "nd",
-        (3, r) if r != 13 => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
 /// The course of treatment in one plain sentence, for the visit it reads.
 pub fn course_sentence(step: &CourseStep, responder: f64) -> String {
     let pct = (responder * 100.0).round();
@@ -38,7 +27,7 @@ pub fn course_sentence(step: &CourseStep, responder: f64) -> String {
     format!(
         "Of clients who came back for a {} visit, {share} arrived with at least {pct}% less pain \
          than at their first{interval}{}.",
-        ordinal(step.visit),
+        format::ordinal(u64::from(step.visit)),
         if step.low_sample {
             format!(
                 " — only {} {}, so read it with care",
@@ -352,8 +341,5 @@ mod tests {
             "Of clients who came back for a 3rd visit, 58% arrived with at least 30% less pain \
              than at their first (95% CI 51–65%)."
         );
-        assert_eq!(ordinal(2), "2nd");
-        assert_eq!(ordinal(8), "8th");
-        assert_eq!(ordinal(11), "11th");
     }
 }

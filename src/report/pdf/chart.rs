@@ -522,6 +522,81 @@ pub fn share_line(
     doc.y = f.bottom + 39.0;
 }
 
+/// One row of a mix chart: its label and the shares of its parts (empty: nothing to split).
+#[derive(Debug, Clone)]
+pub struct MixRow {
+    pub label: String,
+    pub shares: Vec<f64>,
+    pub bold: bool,
+}
+
+/// A mix per row (REPORT-STYLE "Charts"): one thin stacked bar per row, the parts in the same
+/// colours and order everywhere, each share printed in a segment of 10% or more; a legend
+/// of `parts` above. A row without shares says `nothing` in grey.
+pub fn mix(
+    doc: &mut Doc<'_>,
+    rows: &[MixRow],
+    parts: &[(&str, colour::Rgb)],
+    nothing: &str,
+    empty_message: &str,
+) {
+    if rows.iter().all(|r| r.shares.is_empty()) {
+        empty(doc, empty_message, 40.0);
+        return;
+    }
+    let small = Look::BODY.sized(SMALL);
+    let label_w = rows
+        .iter()
+        .map(|r| doc.width(&r.label, if r.bold { small.bold() } else { small }))
+        .fold(0.0f32, f32::max)
+        .min((RIGHT - LEFT) * 0.35);
+    let x0 = LEFT + label_w + 8.0;
+    doc.ensure(20.0 + 2.0 * (BAR_H + BAR_GAP));
+    let legend_y = doc.y + 8.0;
+    let mut lx = RIGHT;
+    for (name, c) in parts.iter().rev() {
+        lx -= doc.width(name, small);
+        doc.text(lx, legend_y, name, small);
+        lx -= 12.0;
+        doc.rect(lx, legend_y - 6.0, 8.0, 6.0, *c);
+        lx -= 10.0;
+    }
+    doc.y = legend_y + 8.0;
+    for r in rows {
+        doc.ensure(BAR_H + BAR_GAP);
+        let top = doc.y;
+        let look = if r.bold { small.bold() } else { small };
+        doc.text(
+            LEFT,
+            top + BAR_H - 2.5,
+            &doc.fit(&r.label, look, label_w),
+            look,
+        );
+        if r.shares.is_empty() {
+            doc.text(x0, top + BAR_H - 2.5, nothing, small.grey().italic());
+        }
+        let mut x = x0;
+        for (share, (_, c)) in r.shares.iter().zip(parts) {
+            let w = (RIGHT - x0) * *share as f32;
+            if w > 0.0 {
+                doc.rect(x, top, w, BAR_H, *c);
+                let text = crate::report::format::percent(Some(*share));
+                if *share >= 0.1 && doc.width(&text, small) < w - 2.0 {
+                    doc.text_centred(
+                        x + w / 2.0,
+                        top + BAR_H - 2.5,
+                        &text,
+                        small.coloured(colour::TEXT),
+                    );
+                }
+            }
+            x += w;
+        }
+        doc.y = top + BAR_H + BAR_GAP;
+    }
+    doc.y += 6.0;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
