@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The monthly batch: every report for one month (default: the latest month with sessions).
-    Run(MonthArgs),
+    Run(RunArgs),
     /// The monthly report: monthly-YYYY-MM.pdf and .json (default: the latest month).
     Monthly(MonthArgs),
     /// The practice over time: trends-YYYY-MM.pdf and .json for the 12 months ending with the
@@ -63,6 +63,10 @@ pub struct InputArgs {
     /// A font to try first for any character (e.g. a CJK font for Hangul names).
     #[arg(long, value_name = "PATH")]
     pub font: Option<PathBuf>,
+    /// Report on one location of a chain only (trimmed, any case); validation and
+    /// rejects.csv still cover the whole files.
+    #[arg(long, value_name = "NAME")]
+    pub location: Option<String>,
     /// Exit with code 3 when any row was rejected.
     #[arg(long)]
     pub strict: bool,
@@ -80,6 +84,20 @@ pub struct MonthArgs {
     /// The month to report on, as YYYY-MM [default: the latest month that has sessions].
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
     pub month: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// The monthly batch.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// The month to report on, as YYYY-MM [default: the latest month that has sessions].
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub month: Option<chrono::NaiveDate>,
+    /// Also each location's monthly, trends and techniques reports, into
+    /// OUT/locations/<name>/.
+    #[arg(long, conflicts_with = "location")]
+    pub each_location: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -176,6 +194,8 @@ pub struct Config {
     pub ingest: Options,
     /// `--font`: tried before the system fonts for characters DejaVu lacks.
     pub font: Option<PathBuf>,
+    /// `--location`: the one location to report on.
+    pub location: Option<String>,
     pub strict: bool,
     pub verbosity: Verbosity,
 }
@@ -222,6 +242,7 @@ impl InputArgs {
                 settings,
             },
             font: self.font,
+            location: self.location,
             strict: self.strict,
             verbosity,
         })

@@ -54,6 +54,7 @@ pub struct SessionColumns {
     pub pain_before: Option<String>,
     pub pain_after: Option<String>,
     pub fee: Option<String>,
+    pub location: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -87,6 +88,7 @@ impl ColumnAliases for SessionColumns {
             "pain_before" => &self.pain_before,
             "pain_after" => &self.pain_after,
             "fee" => &self.fee,
+            "location" => &self.location,
             _ => &None,
         };
         v.as_deref()

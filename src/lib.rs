@@ -20,7 +20,9 @@ pub use error::{Error, Result};
 /// Runs one command; returns the process exit code (0, or 3 with `--strict` and rejects).
 pub fn run(cli: cli::Cli) -> Result<i32> {
     match cli.command {
-        cli::Command::Run(args) => commands::run::run(&args.input.into_config()?, args.month),
+        cli::Command::Run(args) => {
+            commands::run::run(&args.input.into_config()?, args.month, args.each_location)
+        }
         cli::Command::Monthly(args) => {
             commands::monthly::run(&args.input.into_config()?, args.month)
         }

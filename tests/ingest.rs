@@ -196,7 +196,13 @@ fn header_and_label_aliases_from_the_config() {
     assert_eq!(ing.quality.sessions.extra_columns, vec!["Room".to_string()]);
     assert_eq!(
         ing.quality.sessions.absent_columns,
-        vec!["client_name", "pain_before", "pain_after", "fee"]
+        vec![
+            "client_name",
+            "pain_before",
+            "pain_after",
+            "fee",
+            "location"
+        ]
     );
     assert_eq!(f64s(&ing.feedback, "soreness_hours"), vec![Some(10.0)]);
 }

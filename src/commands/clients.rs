@@ -49,7 +49,7 @@ pub fn run(
     to: Option<NaiveDate>,
     ids: Vec<String>,
 ) -> Result<i32> {
-    let ingested = super::ingest_inputs(cfg)?;
+    let (ingested, location) = super::report_inputs(cfg)?;
     let to = match to {
         Some(d) => d,
         None => super::monthly::report_month(&ingested, None)?.to,
@@ -70,7 +70,14 @@ pub fn run(
         Selection::Ids(ids)
     };
     let fonts = super::load_fonts(cfg, &ingested)?;
-    let done = write(cfg, &ingested, period, &selection, &fonts)?;
+    let done = write(
+        cfg,
+        &ingested,
+        period,
+        &selection,
+        &fonts,
+        location.as_deref(),
+    )?;
     super::warn_missing_glyphs(cfg, &fonts);
     if cfg.verbosity > Verbosity::Quiet {
         super::say(&format!(
@@ -93,6 +100,7 @@ pub(crate) fn write(
     period: Period,
     selection: &Selection,
     fonts: &Fonts,
+    location: Option<&str>,
 ) -> Result<Written> {
     let settings = &cfg.ingest.settings;
     let summaries = match clients::clients(ingested, period, selection, &settings.thresholds)? {
@@ -124,7 +132,7 @@ pub(crate) fn write(
             let path = dir.join(format!("{}.pdf", stems[&c.client_id]));
             let furniture = Furniture {
                 practice: crate::report::format::field(&settings.practice_name),
-                title: "Client progress summary".to_string(),
+                title: super::titled("Client progress summary", location),
                 period: format!("to {}", period.to),
                 generated: generated.clone(),
                 timestamp,

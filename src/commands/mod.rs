@@ -74,6 +74,54 @@ pub(crate) fn ingest_inputs(cfg: &Config) -> Result<Ingested> {
     Ok(ingested)
 }
 
+/// The inputs as the reports see them: both files read and checked (rejects.csv written for
+/// the whole files), then, with `--location`, only that location's sessions. Returns the
+/// location's name as written in the file.
+pub(crate) fn report_inputs(cfg: &Config) -> Result<(Ingested, Option<String>)> {
+    let ingested = ingest_inputs(cfg)?;
+    match &cfg.location {
+        None => Ok((ingested, None)),
+        Some(name) => {
+            let (one, written) = one_location(cfg, &ingested, name)?;
+            Ok((one, Some(written)))
+        }
+    }
+}
+
+/// One location's sessions; an unknown location is an input error listing those that exist.
+pub(crate) fn one_location(
+    cfg: &Config,
+    ingested: &Ingested,
+    name: &str,
+) -> Result<(Ingested, String)> {
+    let file = cfg.sessions.display();
+    if !ingested.has_location {
+        return Err(Error::Usage(format!(
+            "--location {:?}: {file} has no location column",
+            crate::error::echo(name)
+        )));
+    }
+    crate::metrics::locations::select(ingested, name)?.map_err(|known| {
+        Error::Usage(format!(
+            "--location {:?}: no accepted session of {file} is at that location; locations: {}",
+            crate::error::echo(name),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                crate::error::echo_list(known.iter().map(String::as_str), |l| format!("{l:?}"))
+            }
+        ))
+    })
+}
+
+/// A report's title on its pages, naming the location when there is one.
+pub(crate) fn titled(title: &str, location: Option<&str>) -> String {
+    match location {
+        Some(l) => format!("{title} · {}", crate::report::format::field(l)),
+        None => title.to_string(),
+    }
+}
+
 /// 3 with `--strict` when any row was rejected, else 0.
 pub(crate) fn exit_code(cfg: &Config, ingested: &Ingested) -> i32 {
     let rejected = ingested.quality.sessions.rejected + ingested.quality.feedback.rejected;

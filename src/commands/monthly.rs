@@ -12,10 +12,10 @@ use crate::report;
 use crate::report::pdf::{Fonts, Furniture};
 
 pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
-    let ingested = super::ingest_inputs(cfg)?;
+    let (ingested, location) = super::report_inputs(cfg)?;
     let period = report_month(&ingested, month)?;
     let fonts = super::load_fonts(cfg, &ingested)?;
-    let written = write(cfg, &ingested, period, &fonts)?;
+    let written = write(cfg, &ingested, period, &fonts, location.as_deref())?;
     super::warn_missing_glyphs(cfg, &fonts);
     super::print_written(cfg, &written)?;
     Ok(super::exit_code(cfg, &ingested))
@@ -37,9 +37,11 @@ pub(crate) fn write(
     ingested: &Ingested,
     period: Period,
     fonts: &Fonts,
+    location: Option<&str>,
 ) -> Result<Vec<PathBuf>> {
     let thresholds = &cfg.ingest.settings.thresholds;
-    let figures = metrics::monthly::monthly(ingested, period, thresholds)?;
+    let mut figures = metrics::monthly::monthly(ingested, period, thresholds)?;
+    figures.location = location.map(str::to_string);
     let stem = format!("monthly-{}", period.from.format("%Y-%m"));
     let json = cfg.out_path(format!("{stem}.json"));
     report::json::write_monthly(&json, &figures, thresholds)?;
@@ -48,7 +50,7 @@ pub(crate) fn write(
     let (generated, timestamp) = super::generation_date();
     let furniture = Furniture {
         practice: crate::report::format::field(&settings.practice_name),
-        title: "Monthly report".to_string(),
+        title: super::titled("Monthly report", location),
         period: period.from.format("%B %Y").to_string(),
         generated,
         timestamp,

@@ -12,7 +12,7 @@ use crate::report;
 use crate::report::pdf::{Fonts, Furniture};
 
 pub fn run(cfg: &Config, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<i32> {
-    let ingested = super::ingest_inputs(cfg)?;
+    let (ingested, location) = super::report_inputs(cfg)?;
     let to = match to {
         Some(d) => d,
         None => super::monthly::report_month(&ingested, None)?.to,
@@ -28,7 +28,7 @@ pub fn run(cfg: &Config, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Resu
         )));
     }
     let fonts = super::load_fonts(cfg, &ingested)?;
-    let written = write(cfg, &ingested, span, &fonts)?;
+    let written = write(cfg, &ingested, span, &fonts, location.as_deref())?;
     super::warn_missing_glyphs(cfg, &fonts);
     super::print_written(cfg, &written)?;
     Ok(super::exit_code(cfg, &ingested))
@@ -53,6 +53,7 @@ pub(crate) fn write(
     ingested: &Ingested,
     span: Period,
     fonts: &Fonts,
+    location: Option<&str>,
 ) -> Result<Vec<PathBuf>> {
     let settings = &cfg.ingest.settings;
     let figures = metrics::techniques::techniques(ingested, span, &settings.thresholds)?;
@@ -62,7 +63,7 @@ pub(crate) fn write(
     let (generated, timestamp) = super::generation_date();
     let furniture = Furniture {
         practice: crate::report::format::field(&settings.practice_name),
-        title: "Technique comparison".to_string(),
+        title: super::titled("Technique comparison", location),
         period: format!("{} to {}", span.from, span.to),
         generated,
         timestamp,

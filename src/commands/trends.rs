@@ -12,10 +12,10 @@ use crate::report;
 use crate::report::pdf::{Fonts, Furniture};
 
 pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
-    let ingested = super::ingest_inputs(cfg)?;
+    let (ingested, location) = super::report_inputs(cfg)?;
     let period = super::monthly::report_month(&ingested, month)?;
     let fonts = super::load_fonts(cfg, &ingested)?;
-    let written = write(cfg, &ingested, period, &fonts)?;
+    let written = write(cfg, &ingested, period, &fonts, location.as_deref())?;
     super::warn_missing_glyphs(cfg, &fonts);
     super::print_written(cfg, &written)?;
     Ok(super::exit_code(cfg, &ingested))
@@ -28,17 +28,19 @@ pub(crate) fn write(
     ingested: &Ingested,
     month: Period,
     fonts: &Fonts,
+    location: Option<&str>,
 ) -> Result<Vec<PathBuf>> {
     let settings = &cfg.ingest.settings;
     let thresholds = &settings.thresholds;
-    let figures = metrics::trends::trends(ingested, month, thresholds)?;
+    let mut figures = metrics::trends::trends(ingested, month, thresholds)?;
+    figures.location = location.map(str::to_string);
     let stem = format!("trends-{}", month.from.format("%Y-%m"));
     let json = cfg.out_path(format!("{stem}.json"));
     report::json::write_trends(&json, &figures, thresholds)?;
     let (generated, timestamp) = super::generation_date();
     let furniture = Furniture {
         practice: report::format::field(&settings.practice_name),
-        title: "The practice over time".to_string(),
+        title: super::titled("The practice over time", location),
         period: format!(
             "{} to {}",
             figures.period.from.format("%B %Y"),

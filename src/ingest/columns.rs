@@ -27,6 +27,7 @@ pub const SESSIONS: &[ColumnSpec] = &[
     col("pain_before", false),
     col("pain_after", false),
     col("fee", false),
+    col("location", false),
 ];
 
 /// feedback.csv, in the contract's order.

@@ -87,7 +87,8 @@ pub struct Ingested {
     /// One row per accepted session, in file order. Columns: `line` (i64), `session_id`,
     /// `client_id`, `client_name` (nullable), `therapist` (str), `date` (Date), `technique`
     /// (str, normalised and aliased), `body_region` (list[str], at least one, no repeats),
-    /// `duration_min` (i64), `pain_before`, `pain_after`, `fee` (f64, nullable).
+    /// `duration_min` (i64), `pain_before`, `pain_after`, `fee` (f64, nullable), `location`
+    /// (str, trimmed, null when empty or when the file has no such column).
     pub sessions: DataFrame,
     /// One row per counted feedback response (at most one per session), in file order.
     /// Columns: `line` (i64), `session_id` (str), `submitted` (Date), `soreness_hours`,
@@ -96,6 +97,8 @@ pub struct Ingested {
     pub feedback: DataFrame,
     /// False when the sessions file has no fee column (revenue is then unknown, not 0).
     pub has_fee: bool,
+    /// True when the sessions file has a location column (a chain's sites).
+    pub has_location: bool,
     /// Sessions rejects in line order, then feedback rejects and superseded rows in line order.
     pub rejects: Vec<Reject>,
     pub quality: DataQuality,
@@ -169,6 +172,7 @@ pub fn ingest_sources(
         sessions: s.frame,
         feedback: f.frame,
         has_fee: s.has_fee,
+        has_location: s.has_location,
         rejects,
         quality: DataQuality {
             sessions: s.quality,

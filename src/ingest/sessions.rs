@@ -87,6 +87,7 @@ pub(super) struct SessionsRead {
     pub rejects: Vec<Reject>,
     pub quality: FileQuality,
     pub has_fee: bool,
+    pub has_location: bool,
     pub index: SessionIndex,
 }
 
@@ -103,6 +104,7 @@ struct Row<'r> {
     pain_before: Option<f64>,
     pain_after: Option<f64>,
     fee: Option<f64>,
+    location: Option<&'r str>,
 }
 
 struct Builder {
@@ -118,6 +120,7 @@ struct Builder {
     pain_before: Vec<Option<f64>>,
     pain_after: Vec<Option<f64>>,
     fee: Vec<Option<f64>>,
+    location: StringChunkedBuilder,
 }
 
 impl Builder {
@@ -136,6 +139,7 @@ impl Builder {
             pain_before: Vec::new(),
             pain_after: Vec::new(),
             fee: Vec::new(),
+            location: StringChunkedBuilder::new("location".into(), cap),
         }
     }
 
@@ -153,6 +157,7 @@ impl Builder {
         self.pain_before.push(row.pain_before);
         self.pain_after.push(row.pain_after);
         self.fee.push(row.fee);
+        self.location.append_option(row.location);
     }
 
     fn finish(mut self) -> PolarsResult<DataFrame> {
@@ -174,6 +179,7 @@ impl Builder {
                 Column::new("pain_before".into(), self.pain_before),
                 Column::new("pain_after".into(), self.pain_after),
                 Column::new("fee".into(), self.fee),
+                self.location.finish().into_column(),
             ],
         )
     }
@@ -277,6 +283,7 @@ fn read_chunk(
                 8 => row.pain_before = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?),
                 9 => row.pain_after = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?),
                 10 => row.fee = Some(parse_number_in(text, 0.0, None).map_err(bad)?),
+                11 => row.location = Some(text),
                 _ => unreachable!("sessions has {} columns", SESSIONS.len()),
             }
             Ok(())
@@ -427,6 +434,7 @@ fn read_in(
         rejects: all.rejects,
         quality,
         has_fee: table.present[10],
+        has_location: table.present[11],
         index: all.index,
     })
 }

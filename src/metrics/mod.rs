@@ -2,6 +2,7 @@
 //! Every aggregation is a polars lazy query; nothing here formats a figure for people.
 
 pub mod clients;
+pub mod locations;
 pub mod monthly;
 pub mod outcomes;
 pub mod stats;

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
+use super::locations::{by_location, LocationGroup};
 use super::outcomes::{self, Outcomes};
 use super::{count, days_to_date, value_f64, value_i64, value_str, visits, Period};
 use crate::config::Thresholds;
@@ -109,6 +110,10 @@ pub struct Monthly {
     pub by_therapist: Vec<Group>,
     pub by_region: Vec<RegionCount>,
     pub by_day: Vec<DayCount>,
+    /// By site of a chain; None when the sessions file has no location column.
+    pub by_location: Option<Vec<LocationGroup>>,
+    /// The one location the figures are for (`--location`), as written in the file.
+    pub location: Option<String>,
     pub data_quality: DataQuality,
 }
 
@@ -152,6 +157,8 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
         by_therapist: groups(&now, "therapist", has_fee, t)?,
         by_region: by_region(&now)?,
         by_day: by_day(&now, period)?,
+        by_location: by_location(ingested, &now, period, t)?,
+        location: None,
         data_quality: ingested.quality.clone(),
     })
 }

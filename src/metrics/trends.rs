@@ -79,6 +79,8 @@ pub struct Trends {
     /// The first visit at which at least half of the clients with a score arrived improved,
     /// on enough clients not to be flagged; None when no visit does.
     pub majority_improved_at: Option<u32>,
+    /// The one location the figures are for (`--location`), as written in the file.
+    pub location: Option<String>,
     pub data_quality: DataQuality,
 }
 
@@ -143,6 +145,7 @@ pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Tren
         retention,
         course,
         majority_improved_at,
+        location: None,
         data_quality: ingested.quality.clone(),
     })
 }

@@ -17,6 +17,8 @@ use crate::model::DataQuality;
 
 #[derive(Serialize)]
 struct MonthlyJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a str>,
     period: &'a Period,
     sessions: u64,
     clients: u64,
@@ -34,6 +36,8 @@ struct MonthlyJson<'a> {
     by_therapist: Vec<GroupJson<'a>>,
     by_region: &'a [RegionCount],
     by_day: &'a [DayCount],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by_location: Option<Vec<GroupJson<'a>>>,
     data_quality: QualityJson<'a>,
     thresholds: ThresholdsJson,
 }
@@ -72,6 +76,9 @@ enum Named<'a> {
     Technique(&'a str),
     #[serde(rename = "therapist")]
     Therapist(&'a str),
+    /// None: the sessions without a location.
+    #[serde(rename = "location")]
+    Location(Option<&'a str>),
 }
 
 #[derive(Serialize)]
@@ -94,9 +101,9 @@ struct ThresholdsJson {
     low_sample: u32,
 }
 
-fn group<'a>(g: &'a Group, name: fn(&'a str) -> Named<'a>) -> GroupJson<'a> {
+fn group<'a>(g: &'a Group, name: Named<'a>) -> GroupJson<'a> {
     GroupJson {
-        name: name(&g.name),
+        name,
         sessions: g.sessions,
         clients: g.clients,
         minutes: g.minutes,
@@ -132,6 +139,7 @@ fn thresholds(t: &Thresholds) -> ThresholdsJson {
 pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
     let p = &m.previous;
     let doc = MonthlyJson {
+        location: m.location.as_deref(),
         period: &m.period,
         sessions: m.totals.sessions,
         clients: m.totals.clients,
@@ -159,15 +167,21 @@ pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
         by_technique: m
             .by_technique
             .iter()
-            .map(|g| group(g, Named::Technique))
+            .map(|g| group(g, Named::Technique(&g.name)))
             .collect(),
         by_therapist: m
             .by_therapist
             .iter()
-            .map(|g| group(g, Named::Therapist))
+            .map(|g| group(g, Named::Therapist(&g.name)))
             .collect(),
         by_region: &m.by_region,
         by_day: &m.by_day,
+        by_location: m.by_location.as_ref().map(|groups| {
+            groups
+                .iter()
+                .map(|l| group(&l.group, Named::Location(l.location.as_deref())))
+                .collect()
+        }),
         data_quality: quality(&m.data_quality),
         thresholds: thresholds(t),
     };
@@ -184,6 +198,8 @@ pub fn write_monthly(path: &Path, m: &Monthly, t: &Thresholds) -> Result<()> {
 
 #[derive(Serialize)]
 struct TrendsJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a str>,
     period: &'a Period,
     months: Vec<MonthJson<'a>>,
     retention: Vec<CohortJson>,
@@ -253,6 +269,7 @@ fn cohort_json(c: &Cohort) -> CohortJson {
 /// The JSON text of the trends report.
 pub fn trends_json(tr: &Trends, t: &Thresholds) -> String {
     let doc = TrendsJson {
+        location: tr.location.as_deref(),
         period: &tr.period,
         months: tr
             .months

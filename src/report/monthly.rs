@@ -3,13 +3,14 @@
 //! body regions, data quality, and how to read it all. No client is named anywhere.
 
 use crate::config::Settings;
+use crate::metrics::locations::LocationGroup;
 use crate::metrics::monthly::{Group, Monthly};
 use crate::metrics::outcomes::Outcomes;
 
 use super::cells;
 use super::format::{self, change, Trend, Unit, MISSING};
 use super::labels::Names;
-use super::pdf::chart::{self, Axis, Bar};
+use super::pdf::chart::{self, Axis, Bar, Reference};
 use super::pdf::table::{self, Cell, Column};
 use super::pdf::{colour, Doc, Fonts, Furniture, Look, LEFT, RIGHT, SMALL};
 
@@ -138,6 +139,10 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
         );
     }
 
+    if let Some(locations) = &m.by_location {
+        locations_section(&mut doc, m, locations, &fell, &dagger_note);
+    }
+
     doc.heading("Body regions treated", 60.0);
     let region_bars: Vec<Bar> = m
         .by_region
@@ -155,6 +160,98 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
     data_quality(&mut doc, m);
     how_to_read(&mut doc, settings);
     doc.finish()
+}
+
+/// The sites of a chain side by side: a table and the responder rate per site against the
+/// chain-wide rate.
+fn locations_section(
+    doc: &mut Doc<'_>,
+    m: &Monthly,
+    locations: &[LocationGroup],
+    fell: &str,
+    dagger_note: &str,
+) {
+    doc.heading("Locations", 60.0);
+    let name = |l: &LocationGroup| {
+        l.location
+            .as_deref()
+            .map_or_else(|| "No location given".to_string(), format::field)
+    };
+    let rows: Vec<Vec<Cell>> = locations
+        .iter()
+        .map(|l| {
+            let g = &l.group;
+            vec![
+                Cell::new(name(l)),
+                Cell::new(format::count(g.sessions)),
+                Cell::new(format::count(g.clients)),
+                Cell::new(format::count(l.new_clients)),
+                Cell::new(format::thousands(g.minutes)),
+                Cell::new(format::money(g.revenue)),
+                cells::responder_rate(&g.outcomes),
+                Cell::new(format::hours(g.outcomes.soreness.median)),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        chart::empty(doc, "No sessions in this month", 40.0);
+        return;
+    }
+    table::draw(
+        doc,
+        &[
+            Column::wrapping("Location", 2.2),
+            Column::number("Sessions", 1.0),
+            Column::number("Clients", 1.0),
+            Column::number("New clients", 1.0),
+            Column::number("Minutes", 1.1),
+            Column::number("Revenue", 1.2),
+            Column::number(fell, 2.0),
+            Column::number("Soreness median", 1.1),
+        ],
+        &rows,
+        Some(dagger_note),
+    );
+    doc.heading(&format!("{fell} by location"), 80.0);
+    let bars: Vec<Bar> = locations
+        .iter()
+        .filter_map(|l| {
+            let o = &l.group.outcomes;
+            let rate = o.responders.rate?;
+            Some(Bar {
+                label: name(l),
+                value: rate,
+                colour: colour::PALETTE[0],
+                value_label: format!(
+                    "{} of {}{}",
+                    format::percent(Some(rate)),
+                    format::count(o.responders.eligible),
+                    if o.low_sample { " †" } else { "" }
+                ),
+                interval: o.responders.ci95_low.zip(o.responders.ci95_high),
+                faint: o.low_sample,
+            })
+        })
+        .collect();
+    if bars.iter().any(|b| b.faint) {
+        doc.footnote(dagger_note);
+    }
+    let chain = m.overall.responders.rate.map(|rate| Reference {
+        value: rate,
+        label: format!("all locations {}", format::percent(Some(rate))),
+    });
+    chart::hbars(
+        doc,
+        &bars,
+        &Axis {
+            title: "share of sessions with a follow-up pain score (whiskers: 95% interval)".into(),
+            unit: "%".into(),
+            scale: 100.0,
+            min_max: 1.0,
+        },
+        chain.as_ref(),
+        "No session with pain before and at follow-up in this month",
+    );
 }
 
 fn trim_num(v: f64) -> String {
