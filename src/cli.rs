@@ -167,6 +167,10 @@ pub struct SampleArgs {
     /// Seed of the generator: the same seed writes the same bytes.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
+    /// A chain of K sites: a `location` column, clients mostly loyal to one site [default:
+    /// none, no column].
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub locations: usize,
     /// Directory for sessions.csv and feedback.csv.
     #[arg(long, value_name = "DIR", default_value = "sample_data")]
     pub out: PathBuf,

@@ -246,8 +246,56 @@ fn num(v: f64) -> String {
     }
 }
 
+/// The sites of a sample chain (`sample --locations K`); past these, "Site 7", "Site 8" ….
+const SITES: &[&str] = &[
+    "Harbour Street",
+    "Zürich Süd",
+    "Old Town",
+    "Riverside",
+    "Kings Cross",
+    "Lakeview",
+];
+
+/// Where a chain's sessions take place: clients mostly loyal to one site.
+struct Sites {
+    names: Vec<String>,
+    /// A stream of its own, so that a sample without sites is byte for byte what it was.
+    rng: ChaCha8Rng,
+}
+
+impl Sites {
+    fn new(k: usize, seed: u64) -> Sites {
+        Sites {
+            names: (0..k)
+                .map(|i| {
+                    SITES
+                        .get(i)
+                        .map_or_else(|| format!("Site {}", i + 1), |s| s.to_string())
+                })
+                .collect(),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5175_0000_10CA_7105),
+        }
+    }
+
+    /// The site of one visit of client `id`: its home site (by id), now and then another,
+    /// and a few visits with no site recorded.
+    fn of(&mut self, id: u64) -> &str {
+        let roll: f64 = self.rng.random();
+        let k = self.names.len();
+        let home = (id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33) as usize % k;
+        if roll < 0.02 {
+            ""
+        } else if roll < 0.10 {
+            &self.names[self.rng.random_range(0..k)]
+        } else {
+            &self.names[home]
+        }
+    }
+}
+
 struct Generator {
     rng: ChaCha8Rng,
+    sites: Option<Sites>,
     therapists: usize,
     next_client: u64,
     next_session: u64,
@@ -365,27 +413,32 @@ impl Generator {
         let give_before = rng.random::<f64>() >= 0.04;
         let give_after = rng.random::<f64>() >= 0.10;
         let give_fee = rng.random::<f64>() >= 0.03;
-        sessions.write_record([
-            session_id.as_str(),
-            &format!("C{:06}", c.id),
-            c.name.as_deref().unwrap_or(""),
-            THERAPISTS[therapist],
-            &date.to_string(),
-            tech.label,
-            &regions.join(";"),
-            &minutes.to_string(),
-            &if give_before {
+        let mut record = vec![
+            session_id.clone(),
+            format!("C{:06}", c.id),
+            c.name.clone().unwrap_or_default(),
+            THERAPISTS[therapist].to_string(),
+            date.to_string(),
+            tech.label.to_string(),
+            regions.join(";"),
+            minutes.to_string(),
+            if give_before {
                 num(before)
             } else {
                 String::new()
             },
-            &if give_after {
+            if give_after {
                 num(after)
             } else {
                 String::new()
             },
-            if give_fee { fee } else { "" },
-        ])?;
+            if give_fee { fee } else { "" }.to_string(),
+        ];
+        if let Some(sites) = self.sites.as_mut() {
+            record.push(sites.of(c.id).to_string());
+        }
+        sessions.write_record(&record)?;
+        let rng = &mut self.rng;
 
         if rng.random::<f64>() < 0.70 {
             let answers = if rng.random::<f64>() < 0.06 { 2 } else { 1 };
@@ -461,10 +514,24 @@ pub fn generate(
     feedback_out: &mut dyn Write,
     tick: &dyn Fn(u64),
 ) -> std::io::Result<SampleStats> {
+    generate_chain(n, seed, 0, sessions_out, feedback_out, tick)
+}
+
+/// Like [`generate`], for a chain of `locations` sites: the sessions file gains a
+/// `location` column (none when 0, and then the bytes are exactly [`generate`]'s).
+pub fn generate_chain(
+    n: u64,
+    seed: u64,
+    locations: usize,
+    sessions_out: &mut dyn Write,
+    feedback_out: &mut dyn Write,
+    tick: &dyn Fn(u64),
+) -> std::io::Result<SampleStats> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let therapists = rng.random_range(5..=8);
     let mut g = Generator {
         rng,
+        sites: (locations > 0).then(|| Sites::new(locations, seed)),
         therapists,
         next_client: 0,
         next_session: 0,
@@ -472,7 +539,7 @@ pub fn generate(
     };
     let mut sessions = csv::Writer::from_writer(sessions_out);
     let mut feedback = csv::Writer::from_writer(feedback_out);
-    sessions.write_record([
+    let mut header = vec![
         "session_id",
         "client_id",
         "client_name",
@@ -484,7 +551,11 @@ pub fn generate(
         "pain_before",
         "pain_after",
         "fee",
-    ])?;
+    ];
+    if locations > 0 {
+        header.push("location");
+    }
+    sessions.write_record(&header)?;
     feedback.write_record([
         "session_id",
         "submitted",

@@ -238,3 +238,61 @@ fn each_location_gets_its_own_folder_of_reports() {
         );
     }
 }
+
+#[test]
+fn a_sample_chain_has_a_location_column_and_the_same_bytes_for_the_same_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec!["sample", "--sessions", "300", "--seed", "2", "-q", "--out"];
+        args.push(out.to_str().unwrap());
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        std::fs::read(out.join("sessions.csv")).unwrap()
+    };
+    let a = write("a", &["--locations", "3"]);
+    assert_eq!(a, write("b", &["--locations", "3"]));
+    let plain = write("c", &[]);
+    assert!(
+        plain.starts_with(b"session_id,")
+            && !String::from_utf8_lossy(&plain)
+                .lines()
+                .next()
+                .unwrap()
+                .contains("location")
+    );
+
+    let mut r = csv::Reader::from_reader(a.as_slice());
+    assert_eq!(r.headers().unwrap().iter().next_back(), Some("location"));
+    let mut sites = std::collections::BTreeMap::<String, u64>::new();
+    for rec in r.records() {
+        *sites.entry(rec.unwrap()[11].to_string()).or_default() += 1;
+    }
+    let named: Vec<&String> = sites.keys().filter(|k| !k.is_empty()).collect();
+    assert_eq!(named, vec!["Harbour Street", "Old Town", "Zürich Süd"]);
+    // A few rows have no location; most have one.
+    let empty = sites.get("").copied().unwrap_or(0);
+    assert!(empty > 0 && empty < 30, "{sites:?}");
+
+    // Every row passes validation.
+    let chain = dir.path().join("a");
+    let o = run_in(
+        dir.path(),
+        &[
+            "validate",
+            "--sessions",
+            chain.join("sessions.csv").to_str().unwrap(),
+            "--feedback",
+            chain.join("feedback.csv").to_str().unwrap(),
+            "--out",
+            dir.path().join("v").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("300 rows read, 300 accepted, 0 rejected"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -29,9 +29,10 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
     let feedback_path = args.out.join("feedback.csv");
     let mut sessions = AtomicFile::create(&sessions_path)?;
     let mut feedback = AtomicFile::create(&feedback_path)?;
-    let stats = sample::generate(
+    let stats = sample::generate_chain(
         args.sessions,
         args.seed,
+        args.locations,
         sessions.writer(),
         feedback.writer(),
         &|n| bar.set_position(n),
