@@ -40,33 +40,11 @@ impl Difference {
 /// pain_before: mild below 4, moderate 4 to below 7, severe 7 and above.
 pub const BANDS: [&str; 3] = ["mild", "moderate", "severe"];
 
-/// Responders among the eligible sessions of one band (of a technique, or of the practice).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BandCell {
-    pub eligible: u64,
-    pub responders: u64,
-    /// responders / eligible; None without an eligible session.
-    pub rate: Option<f64>,
-    /// Fewer eligible sessions than the low-sample threshold.
-    pub low_sample: bool,
-}
-
-impl BandCell {
-    fn new(eligible: u64, responders: u64, t: &Thresholds) -> BandCell {
-        BandCell {
-            eligible,
-            responders,
-            rate: (eligible > 0).then(|| responders as f64 / eligible as f64),
-            low_sample: eligible < u64::from(t.low_sample),
-        }
-    }
-}
-
 /// A technique's responders by band and its rate standardized to the practice's mix of bands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Adjusted {
     /// In [`BANDS`] order.
-    pub bands: [BandCell; 3],
+    pub bands: [RateCell; 3],
     /// Σ_b w_b · rate_b; None when the technique has no eligible session in a band the
     /// practice has, or the period has no eligible session at all.
     pub standardized_rate: Option<f64>,
@@ -89,9 +67,10 @@ pub struct TechniqueRow {
     pub adjusted: Adjusted,
 }
 
-/// Responders among the eligible sessions of one technique × region cell.
+/// Responders among the eligible sessions of one cell: a technique × region of the matrix,
+/// or a starting-pain band of a technique or of the practice.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MatrixCell {
+pub struct RateCell {
     pub eligible: u64,
     pub responders: u64,
     /// responders / eligible; None without an eligible session.
@@ -100,9 +79,9 @@ pub struct MatrixCell {
     pub low_sample: bool,
 }
 
-impl MatrixCell {
-    fn new(eligible: u64, responders: u64, t: &Thresholds) -> MatrixCell {
-        MatrixCell {
+impl RateCell {
+    fn new(eligible: u64, responders: u64, t: &Thresholds) -> RateCell {
+        RateCell {
             eligible,
             responders,
             rate: (eligible > 0).then(|| responders as f64 / eligible as f64),
@@ -123,9 +102,9 @@ pub struct Techniques {
     /// The matrix's columns, by sessions treated, then name.
     pub regions: Vec<String>,
     /// `matrix[t][r]`: technique `techniques[t]` in region `regions[r]`.
-    pub matrix: Vec<Vec<MatrixCell>>,
+    pub matrix: Vec<Vec<RateCell>>,
     /// Every technique together, by band ([`BANDS`] order).
-    pub practice_bands: [BandCell; 3],
+    pub practice_bands: [RateCell; 3],
     /// Each band's share of all eligible sessions of the period: the standard mix. None when
     /// the period has no eligible session.
     pub band_weights: Option<[f64; 3]>,
@@ -169,7 +148,7 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
                 counts[b].1 += count(&by_band, "responders", row);
             }
         }
-        counts.map(|(n, x)| BandCell::new(n, x, t))
+        counts.map(|(n, x)| RateCell::new(n, x, t))
     };
     let practice_bands = band_counts(None);
     let all_eligible: u64 = practice_bands.iter().map(|b| b.eligible).sum();
@@ -239,7 +218,7 @@ fn bands(visits: &DataFrame, t: &Thresholds) -> Result<DataFrame> {
 }
 
 /// The standardized rate of one technique's bands and its 95% interval (SPEC).
-fn adjusted(bands: [BandCell; 3], weights: Option<[f64; 3]>) -> Adjusted {
+fn adjusted(bands: [RateCell; 3], weights: Option<[f64; 3]>) -> Adjusted {
     let mut out = Adjusted {
         bands,
         standardized_rate: None,
@@ -304,7 +283,7 @@ fn matrix(
     visits: &DataFrame,
     techniques: &[TechniqueRow],
     t: &Thresholds,
-) -> Result<(Vec<String>, Vec<Vec<MatrixCell>>)> {
+) -> Result<(Vec<String>, Vec<Vec<RateCell>>)> {
     let df = visits
         .clone()
         .lazy()
@@ -325,13 +304,13 @@ fn matrix(
         ])
         .collect()
         .map_err(err("the technique by region matrix"))?;
-    let cells: Vec<(String, String, u64, MatrixCell)> = (0..df.height())
+    let cells: Vec<(String, String, u64, RateCell)> = (0..df.height())
         .map(|row| {
             (
                 value_str(&df, "technique", row).unwrap_or_default(),
                 value_str(&df, "region", row).unwrap_or_default(),
                 count(&df, "sessions", row),
-                MatrixCell::new(
+                RateCell::new(
                     count(&df, "eligible", row),
                     count(&df, "responders", row),
                     t,
@@ -356,7 +335,7 @@ fn matrix(
                     cells
                         .iter()
                         .find(|(t, r, _, _)| *t == tech.group.name && r == region)
-                        .map_or_else(|| MatrixCell::new(0, 0, t), |c| c.3)
+                        .map_or_else(|| RateCell::new(0, 0, t), |c| c.3)
                 })
                 .collect()
         })
@@ -372,24 +351,24 @@ mod tests {
     fn matrix_cells_carry_their_rate_and_low_sample_flag() {
         let t = Thresholds::default();
         assert_eq!(
-            MatrixCell::new(10, 4, &t),
-            MatrixCell {
+            RateCell::new(10, 4, &t),
+            RateCell {
                 eligible: 10,
                 responders: 4,
                 rate: Some(0.4),
                 low_sample: false,
             }
         );
-        let few = MatrixCell::new(9, 9, &t);
+        let few = RateCell::new(9, 9, &t);
         assert_eq!((few.rate, few.low_sample), (Some(1.0), true));
-        let none = MatrixCell::new(0, 0, &t);
+        let none = RateCell::new(0, 0, &t);
         assert_eq!((none.rate, none.low_sample), (None, true));
     }
 
     #[test]
     fn standardized_rates_skip_bands_the_practice_lacks() {
         let t = Thresholds::default();
-        let cell = |n, x| BandCell::new(n, x, &t);
+        let cell = |n, x| RateCell::new(n, x, &t);
         // No eligible session in the period: no weights, no rate.
         let none = adjusted([cell(0, 0), cell(0, 0), cell(0, 0)], None);
         assert_eq!(none.standardized_rate, None);

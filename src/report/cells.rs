@@ -2,6 +2,8 @@
 //! figure, its 95% interval in grey, and the low-sample mark.
 
 use super::format::{self, MISSING};
+use super::pdf::chart::Bar;
+use super::pdf::colour::Rgb;
 use super::pdf::table::Cell;
 use crate::metrics::outcomes::{Outcomes, Responders};
 
@@ -44,4 +46,24 @@ pub fn low_sample(mut cell: Cell, low: bool) -> Cell {
 /// The footnote every page with a † carries.
 pub fn low_sample_note(threshold: u32) -> String {
     format!("† fewer than {threshold} sessions with the needed answers: read with care")
+}
+
+/// A bar of the responder rate ("54% of 97", with † when the sample is low, paler), with its
+/// Wilson interval as the whisker; None without a rate.
+pub fn responder_bar(label: String, o: &Outcomes, colour: Rgb) -> Option<Bar> {
+    let r = &o.responders;
+    let rate = r.rate?;
+    Some(Bar {
+        label,
+        value: rate,
+        colour,
+        value_label: format!(
+            "{} of {}{}",
+            format::percent(Some(rate)),
+            format::count(r.eligible),
+            if o.low_sample { " †" } else { "" }
+        ),
+        interval: r.ci95_low.zip(r.ci95_high),
+        faint: o.low_sample,
+    })
 }

@@ -127,6 +127,14 @@ fn quality(q: &DataQuality) -> QualityJson<'_> {
     }
 }
 
+/// Indented JSON text with a final line break. The summaries hold numbers, strings and
+/// options only (serde_json writes a non-finite number as null), so this cannot fail.
+fn pretty(doc: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(doc).expect("the summary serialises");
+    text.push('\n');
+    text
+}
+
 fn thresholds(t: &Thresholds) -> ThresholdsJson {
     ThresholdsJson {
         responder: t.responder,
@@ -185,9 +193,7 @@ pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
         data_quality: quality(&m.data_quality),
         thresholds: thresholds(t),
     };
-    let mut text = serde_json::to_string_pretty(&doc).expect("the summary serialises");
-    text.push('\n');
-    text
+    pretty(&doc)
 }
 
 /// Writes the monthly JSON at `path`, atomically.
@@ -304,9 +310,7 @@ pub fn trends_json(tr: &Trends, t: &Thresholds) -> String {
         thresholds: thresholds(t),
         data_quality: quality(&tr.data_quality),
     };
-    let mut text = serde_json::to_string_pretty(&doc).expect("the summary serialises");
-    text.push('\n');
-    text
+    pretty(&doc)
 }
 
 /// Writes the trends JSON at `path`, atomically.

@@ -215,23 +215,7 @@ fn locations_section(
     doc.heading(&format!("{fell} by location"), 80.0);
     let bars: Vec<Bar> = locations
         .iter()
-        .filter_map(|l| {
-            let o = &l.group.outcomes;
-            let rate = o.responders.rate?;
-            Some(Bar {
-                label: name(l),
-                value: rate,
-                colour: colour::PALETTE[0],
-                value_label: format!(
-                    "{} of {}{}",
-                    format::percent(Some(rate)),
-                    format::count(o.responders.eligible),
-                    if o.low_sample { " †" } else { "" }
-                ),
-                interval: o.responders.ci95_low.zip(o.responders.ci95_high),
-                faint: o.low_sample,
-            })
-        })
+        .filter_map(|l| cells::responder_bar(name(l), &l.group.outcomes, colour::PALETTE[0]))
         .collect();
     if bars.iter().any(|b| b.faint) {
         doc.footnote(dagger_note);
@@ -243,12 +227,7 @@ fn locations_section(
     chart::hbars(
         doc,
         &bars,
-        &Axis {
-            title: "share of sessions with a follow-up pain score (whiskers: 95% interval)".into(),
-            unit: "%".into(),
-            scale: 100.0,
-            min_max: 1.0,
-        },
+        &Axis::shares("share of sessions with a follow-up pain score (whiskers: 95% interval)"),
         chain.as_ref(),
         "No session with pain before and at follow-up in this month",
     );

@@ -3,7 +3,7 @@
 //! the results, and a plain caution that techniques were not assigned at random.
 
 use crate::config::Settings;
-use crate::metrics::techniques::{BandCell, Difference, TechniqueRow, Techniques};
+use crate::metrics::techniques::{Difference, RateCell, TechniqueRow, Techniques};
 
 use super::cells;
 use super::format::{self, MISSING};
@@ -89,25 +89,11 @@ pub fn pdf(t: &Techniques, settings: &Settings, fonts: &Fonts, furniture: Furnit
         .iter()
         .enumerate()
         .filter_map(|(i, row)| {
-            let r = &row.group.outcomes.responders;
-            let rate = r.rate?;
-            Some(Bar {
-                label: names.technique(&row.group.name),
-                value: rate,
-                colour: colour_of(i),
-                value_label: format!(
-                    "{} of {}{}",
-                    format::percent(Some(rate)),
-                    format::count(r.eligible),
-                    if row.group.outcomes.low_sample {
-                        " †"
-                    } else {
-                        ""
-                    }
-                ),
-                interval: r.ci95_low.zip(r.ci95_high),
-                faint: row.group.outcomes.low_sample,
-            })
+            cells::responder_bar(
+                names.technique(&row.group.name),
+                &row.group.outcomes,
+                colour_of(i),
+            )
         })
         .collect();
     let practice = t.overall.responders.rate.map(|rate| Reference {
@@ -120,12 +106,7 @@ pub fn pdf(t: &Techniques, settings: &Settings, fonts: &Fonts, furniture: Furnit
     chart::hbars(
         &mut doc,
         &bars,
-        &Axis {
-            title: "share of sessions with a follow-up pain score (whiskers: 95% interval)".into(),
-            unit: "%".into(),
-            scale: 100.0,
-            min_max: 1.0,
-        },
+        &Axis::shares("share of sessions with a follow-up pain score (whiskers: 95% interval)"),
         practice.as_ref(),
         "No session with pain before and at follow-up in this period",
     );
@@ -298,7 +279,7 @@ fn adjusted(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64
         Look::BODY.grey().sized(8.5),
     );
     doc.y += 2.0;
-    let band_cell = |b: &BandCell| {
+    let band_cell = |b: &RateCell| {
         let text = match b.rate {
             Some(rate) => format!("{} (n={})", format::percent(Some(rate)), b.eligible),
             None => MISSING.to_string(),
@@ -346,7 +327,7 @@ fn adjusted(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64
     );
 
     doc.heading("Who got the severe cases", 90.0);
-    let share_of = |bands: &[BandCell; 3]| {
+    let share_of = |bands: &[RateCell; 3]| {
         let n: u64 = bands.iter().map(|b| b.eligible).sum();
         if n == 0 {
             Vec::new()
@@ -410,14 +391,9 @@ fn adjusted(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64
     chart::hbars(
         doc,
         &bars,
-        &Axis {
-            title: format!(
-                "share of sessions whose pain fell by {pct}% or more (whiskers: 95% interval)"
-            ),
-            unit: "%".into(),
-            scale: 100.0,
-            min_max: 1.0,
-        },
+        &Axis::shares(&format!(
+            "share of sessions whose pain fell by {pct}% or more (whiskers: 95% interval)"
+        )),
         None,
         "No session with pain before and at follow-up in this period",
     );

@@ -82,6 +82,16 @@ pub struct Axis {
 }
 
 impl Axis {
+    /// A share axis from 0 to 100%.
+    pub fn shares(title: &str) -> Axis {
+        Axis {
+            title: title.to_string(),
+            unit: "%".into(),
+            scale: 100.0,
+            min_max: 1.0,
+        }
+    }
+
     /// A plain count axis.
     pub fn counts(title: &str) -> Axis {
         Axis {
@@ -366,6 +376,19 @@ impl Frame {
     }
 }
 
+/// A legend right-aligned on the line at `y`: a colour swatch before each name.
+fn draw_legend(doc: &mut Doc<'_>, y: f32, items: &[(&str, colour::Rgb)]) {
+    let small = Look::BODY.sized(SMALL);
+    let mut x = RIGHT;
+    for (name, c) in items.iter().rev() {
+        x -= doc.width(name, small);
+        doc.text(x, y, name, small);
+        x -= 12.0;
+        doc.rect(x, y - 6.0, 8.0, 6.0, *c);
+        x -= 10.0;
+    }
+}
+
 /// Draws the legend, the grid with its tick labels (`unit` after each, values times `scale`)
 /// and the x labels, for a 0..`y_max` axis; leaves `below` points under the x labels.
 fn frame(
@@ -380,15 +403,7 @@ fn frame(
     let plot_h = 120.0;
     doc.ensure(plot_h + 50.0 + below);
     let legend_y = doc.y + 8.0;
-    let mut lx = RIGHT;
-    for (name, colour) in legend.iter().rev() {
-        let w = doc.width(name, small);
-        lx -= w;
-        doc.text(lx, legend_y, name, small);
-        lx -= 12.0;
-        doc.rect(lx, legend_y - 6.0, 8.0, 6.0, *colour);
-        lx -= 10.0;
-    }
+    draw_legend(doc, legend_y, legend);
     let top = legend_y + 10.0;
     let bottom = top + plot_h;
     let ticks = ticks(y_max * scale, 5);
@@ -553,14 +568,7 @@ pub fn mix(
     let x0 = LEFT + label_w + 8.0;
     doc.ensure(20.0 + 2.0 * (BAR_H + BAR_GAP));
     let legend_y = doc.y + 8.0;
-    let mut lx = RIGHT;
-    for (name, c) in parts.iter().rev() {
-        lx -= doc.width(name, small);
-        doc.text(lx, legend_y, name, small);
-        lx -= 12.0;
-        doc.rect(lx, legend_y - 6.0, 8.0, 6.0, *c);
-        lx -= 10.0;
-    }
+    draw_legend(doc, legend_y, parts);
     doc.y = legend_y + 8.0;
     for r in rows {
         doc.ensure(BAR_H + BAR_GAP);
