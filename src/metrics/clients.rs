@@ -7,10 +7,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::outcomes::{eligible, responder};
-use super::{
-    column_f64, column_i64, column_str, count, days_to_date, value_f64, value_i64, value_str,
-    visits, Period,
-};
+use super::{column_f64, column_i64, column_str, days_to_date, value_str, visits, Period};
 use crate::config::Thresholds;
 use crate::error::{Error, Result};
 use crate::ingest::Ingested;
@@ -201,13 +198,12 @@ pub fn clients(
             .alias("name")])
         .collect()
         .map_err(err("the client names"))?;
-    let name_of: BTreeMap<String, String> = (0..names.height())
-        .filter_map(|r| {
-            Some((
-                value_str(&names, "client_id", r)?,
-                value_str(&names, "name", r)?,
-            ))
-        })
+    // Each column is taken out once: a per-cell accessor would convert the whole column for
+    // every client, and a chain's 170,000 clients made that quadratic.
+    let name_of: BTreeMap<String, String> = column_str(&names, "client_id")
+        .into_iter()
+        .zip(column_str(&names, "name"))
+        .filter_map(|(id, name)| Some((id?, name?)))
         .collect();
 
     // Every visit, oldest first, for the PDFs.
@@ -278,28 +274,45 @@ pub fn clients(
         });
     }
 
+    let ids = column_str(&sums, "client_id");
+    let (firsts, lasts) = (
+        column_f64(&sums, "first_pain"),
+        column_f64(&sums, "last_pain"),
+    );
+    let (first_dates, last_dates) = (
+        column_i64(&sums, "first_date"),
+        column_i64(&sums, "last_date"),
+    );
+    let soreness = column_f64(&sums, "soreness");
+    let counts = |name: &str| -> Vec<u64> {
+        column_i64(&sums, name)
+            .into_iter()
+            .map(|v| v.map_or(0, |v| v.max(0) as u64))
+            .collect()
+    };
+    let (sessions, in_period) = (counts("sessions"), counts("in_period"));
+    let (responders, eligible) = (counts("responders"), counts("eligible"));
     let mut out: Vec<ClientSummary> = (0..sums.height())
         .filter_map(|r| {
-            let id = value_str(&sums, "client_id", r)?;
-            let first = value_f64(&sums, "first_pain", r);
-            let last = value_f64(&sums, "last_pain", r);
+            let id = ids[r].clone()?;
+            let (first, last) = (firsts[r], lasts[r]);
             let relative_fall = first
                 .zip(last)
                 .and_then(|(f, l)| (f > 0.0).then(|| (f - l) / f));
             Some(ClientSummary {
                 client_name: name_of.get(&id).cloned(),
-                sessions: count(&sums, "sessions", r),
-                sessions_in_period: count(&sums, "in_period", r),
-                first_date: value_i64(&sums, "first_date", r).and_then(days_to_date)?,
-                last_date: value_i64(&sums, "last_date", r).and_then(days_to_date)?,
+                sessions: sessions[r],
+                sessions_in_period: in_period[r],
+                first_date: first_dates[r].and_then(days_to_date)?,
+                last_date: last_dates[r].and_then(days_to_date)?,
                 first_pain_before: first,
                 last_pain_before: last,
                 pain_change: first.zip(last).map(|(f, l)| l - f),
                 pain_relative_fall: relative_fall,
                 important_change: relative_fall.map(|r| r >= t.responder),
-                mean_soreness_hours: value_f64(&sums, "soreness", r),
-                responders: count(&sums, "responders", r),
-                responder_eligible: count(&sums, "eligible", r),
+                mean_soreness_hours: soreness[r],
+                responders: responders[r],
+                responder_eligible: eligible[r],
                 visits: visits_of.remove(&id).unwrap_or_default(),
                 client_id: id,
             })
