@@ -138,16 +138,17 @@ pub(crate) fn column_str(df: &DataFrame, name: &str) -> Vec<Option<String>> {
         .unwrap_or_else(|| vec![None; df.height()])
 }
 
-/// A column's value at `row` as f64; None for null, NaN or a missing column.
+/// A column's value at `row` as f64; None for null, NaN or a missing column. One cell is
+/// read, whatever the column's numeric type: a cast of the whole column per cell made
+/// walking a frame quadratic.
 pub(crate) fn value_f64(df: &DataFrame, name: &str, row: usize) -> Option<f64> {
-    let c = df.column(name).ok()?.cast(&DataType::Float64).ok()?;
-    stats::finite(c.f64().ok()?.get(row))
+    let v = df.column(name).ok()?.get(row).ok()?;
+    stats::finite(v.extract::<f64>())
 }
 
-/// A column's value at `row` as i64.
+/// A column's value at `row` as i64 (one cell read, as [`value_f64`]).
 pub(crate) fn value_i64(df: &DataFrame, name: &str, row: usize) -> Option<i64> {
-    let c = df.column(name).ok()?.cast(&DataType::Int64).ok()?;
-    c.i64().ok()?.get(row)
+    df.column(name).ok()?.get(row).ok()?.extract::<i64>()
 }
 
 /// A count at `row` (0 for null).
