@@ -1,12 +1,15 @@
-"""The yardstick for `monthly`: DuckDB loading the same two CSVs, keeping the latest feedback
-per session, and running the monthly groupings (totals, by technique, by therapist, by region,
-by day) for one month. Prints the wall time in seconds. Usage: duckdb_monthly.py DIR YYYY-MM"""
+"""The yardstick for `monthly` (and, with MONTHS = 12, for `techniques`): DuckDB loading the
+same two CSVs, keeping the latest feedback per session, and running the monthly groupings
+(totals, by technique, by therapist, by region, by day) over the MONTHS calendar months ending
+with YYYY-MM (default 1). Prints the wall time in seconds.
+Usage: duckdb_monthly.py DIR YYYY-MM [MONTHS]"""
 import sys
 import time
 
 import duckdb
 
 folder, month = sys.argv[1], sys.argv[2]
+months = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 start = time.perf_counter()
 con = duckdb.connect()
 con.execute(f"""
@@ -18,7 +21,8 @@ create table fb as select * from f
 create table v as select s.*, fb.soreness_hours, fb.pain_followup, fb.mobility, fb.satisfaction,
   fb.session_id is not null as has_feedback
   from s left join fb using (session_id)
-  where strftime(s.date, '%Y-%m') = '{month}';
+  where s.date >= date '{month}-01' - interval ({months} - 1) month
+    and s.date < date '{month}-01' + interval 1 month;
 """)
 outcome = """count(*), count(distinct client_id), sum(duration_min),
   sum(fee), count(*) filter (has_feedback),
