@@ -33,7 +33,7 @@ const HOSTILE: &[&str] = &[
 
 /// Plausible values of each column, by position (sessions.csv, then feedback.csv): mostly
 /// good ones, and dates at and past the edges of what can be reported on.
-const PLAUSIBLE_SESSIONS: [&[&str]; 11] = [
+const PLAUSIBLE_SESSIONS: [&[&str]; 12] = [
     &["S1", "S2", "S3", "S4", "S5", "S6"],
     &["C1", "C2", "C3"],
     &["Ann Lee", "김민준", "", "José Álvarez"],
@@ -53,6 +53,7 @@ const PLAUSIBLE_SESSIONS: [&[&str]; 11] = [
     &["", "0", "5", "10", "7.5"],
     &["", "2", "4"],
     &["", "40", "0"],
+    &["", "Harbour St", "  Zürich Süd ", "harbour st"],
 ];
 const PLAUSIBLE_FEEDBACK: [&[&str]; 7] = [
     &["S1", "S2", "S3", "S4", "S5", "S6"],
@@ -91,7 +92,7 @@ fn row(columns: &'static [&'static [&'static str]]) -> impl Strategy<Value = Vec
 }
 
 const SESSIONS: &str = "session_id,client_id,client_name,therapist,date,technique,body_region,\
-duration_min,pain_before,pain_after,fee";
+duration_min,pain_before,pain_after,fee,location";
 const FEEDBACK: &str =
     "session_id,submitted,soreness_hours,pain_followup,mobility,satisfaction,comment";
 
