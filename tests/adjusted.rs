@@ -20,11 +20,11 @@ mod common;
 
 use common::*;
 
-fn rows() -> Vec<csv::StringRecord> {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
+/// Runs `techniques` for March 2026 on the fixture; returns the output folder.
+fn run_march(dir: &std::path::Path) -> std::path::PathBuf {
+    let out = dir.join("out");
     let o = run_report(
-        dir.path(),
+        dir,
         true,
         "techniques",
         "adjusted",
@@ -32,6 +32,12 @@ fn rows() -> Vec<csv::StringRecord> {
         &["--from", "2026-03-01", "--to", "2026-03-31"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    out
+}
+
+fn rows() -> Vec<csv::StringRecord> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_march(dir.path());
     let mut r = csv::Reader::from_path(out.join("techniques-2026-03-01_2026-03-31.csv")).unwrap();
     let header = r.headers().unwrap().clone();
     let start = header.iter().position(|h| h == "mild_eligible").unwrap();
@@ -109,16 +115,7 @@ fn standardized_rates_reverse_the_crude_ranking() {
 #[test]
 fn the_pdf_shows_the_adjusted_section_and_the_ranking_that_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let o = run_report(
-        dir.path(),
-        true,
-        "techniques",
-        "adjusted",
-        &out,
-        &["--from", "2026-03-01", "--to", "2026-03-31"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = run_march(dir.path());
     let text = squeeze(&pdf_text(&out.join("techniques-2026-03-01_2026-03-31.pdf")));
     for want in [
         "Adjusted for starting pain",
