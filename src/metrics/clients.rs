@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::outcomes::{eligible, responder};
-use super::{column_f64, column_i64, column_str, days_to_date, value_str, visits, Period};
+use super::{
+    column_f64, column_i64, column_str, column_strs, days_to_date, value_str, visits, Period,
+};
 use crate::config::Thresholds;
 use crate::error::{Error, Result};
 use crate::ingest::Ingested;
@@ -230,7 +232,7 @@ pub fn clients(
             .and_then(|c| c.bool().ok().map(|b| b.iter().collect()))
             .unwrap_or_else(|| vec![None; rows.height()])
     };
-    let (ids, days) = (column_str(&rows, "client_id"), column_i64(&rows, "day"));
+    let (ids, days) = (column_strs(&rows, "client_id"), column_i64(&rows, "day"));
     let (therapists, techniques) = (
         column_str(&rows, "therapist"),
         column_str(&rows, "technique"),
@@ -248,8 +250,17 @@ pub fn clients(
         column_str(&rows, "comment"),
     );
     let (is_eligible, is_responder) = (flags("is_eligible"), flags("is_responder"));
+    // The rows are sorted by client: each client's visits are one run of rows, gathered in
+    // one pass without a lookup per row.
+    let mut current: Option<(&str, Vec<Visit>)> = None;
     for r in 0..rows.height() {
-        let Some(id) = ids[r].clone() else { continue };
+        let Some(id) = ids[r] else { continue };
+        if current.as_ref().map(|(c, _)| *c) != Some(id) {
+            if let Some((client, visits)) = current.take() {
+                visits_of.insert(client.to_string(), visits);
+            }
+            current = Some((id, Vec::new()));
+        }
         let region_list = regions
             .as_ref()
             .and_then(|l| l.get_as_series(r))
@@ -259,7 +270,10 @@ pub fn clients(
                     .unwrap_or_default()
             })
             .unwrap_or_default();
-        visits_of.entry(id).or_default().push(Visit {
+        let Some((_, visits)) = current.as_mut() else {
+            continue;
+        };
+        visits.push(Visit {
             date: days[r].and_then(days_to_date).unwrap_or_default(),
             therapist: therapists[r].clone().unwrap_or_default(),
             technique: techniques[r].clone().unwrap_or_default(),
@@ -272,6 +286,9 @@ pub fn clients(
             comment: comments[r].clone(),
             responder: (is_eligible[r] == Some(true)).then(|| is_responder[r] == Some(true)),
         });
+    }
+    if let Some((client, visits)) = current {
+        visits_of.insert(client.to_string(), visits);
     }
 
     let ids = column_str(&sums, "client_id");
