@@ -82,16 +82,19 @@ pub(crate) fn report_inputs(cfg: &Config) -> Result<(Ingested, Option<String>)> 
     match &cfg.location {
         None => Ok((ingested, None)),
         Some(name) => {
-            let (one, written) = one_location(cfg, &ingested, name)?;
+            let known = crate::metrics::locations::locations(&ingested)?;
+            let (one, written) = one_location(cfg, &ingested, &known, name)?;
             Ok((one, Some(written)))
         }
     }
 }
 
-/// One location's sessions; an unknown location is an input error listing those that exist.
+/// One location's sessions, among the `known` ones; an unknown location is an input error
+/// listing those that exist.
 pub(crate) fn one_location(
     cfg: &Config,
     ingested: &Ingested,
+    known: &[(String, u64)],
     name: &str,
 ) -> Result<(Ingested, String)> {
     let file = cfg.sessions.display();
@@ -101,14 +104,14 @@ pub(crate) fn one_location(
             crate::error::echo(name)
         )));
     }
-    crate::metrics::locations::select(ingested, name)?.map_err(|known| {
+    crate::metrics::locations::select(ingested, known, name)?.ok_or_else(|| {
         Error::Usage(format!(
             "--location {:?}: no accepted session of {file} is at that location; locations: {}",
             crate::error::echo(name),
             if known.is_empty() {
                 "none".to_string()
             } else {
-                crate::error::echo_list(known.iter().map(String::as_str), |l| format!("{l:?}"))
+                crate::error::echo_list(known.iter().map(|(l, _)| l.as_str()), |l| format!("{l:?}"))
             }
         ))
     })

@@ -78,10 +78,9 @@ fn each(
             cfg.sessions.display()
         )));
     }
-    let names: Vec<String> = crate::metrics::locations::locations(ingested)?
-        .into_iter()
-        .map(|(l, _)| l)
-        .collect();
+    // Listed once: each site's selection matches against this list.
+    let known = crate::metrics::locations::locations(ingested)?;
+    let names: Vec<String> = known.iter().map(|(l, _)| l.clone()).collect();
     let folders = crate::report::files::stems(&names);
     let bar = super::progress_bar(cfg.verbosity, "{msg} [{bar:30}] {pos}/{len} locations");
     bar.set_length(names.len() as u64);
@@ -89,7 +88,7 @@ fn each(
     let mut done = Vec::new();
     for name in &names {
         bar.set_message(crate::report::format::field(name));
-        let (one, written) = super::one_location(cfg, ingested, name)?;
+        let (one, written) = super::one_location(cfg, ingested, &known, name)?;
         let dir = cfg.out_path("locations").join(&folders[name]);
         let site = Config {
             out: dir.clone(),

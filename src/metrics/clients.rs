@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::err;
 use super::outcomes::{eligible, responder};
 use super::{
     column_f64, column_i64, column_str, column_strs, days_to_date, value_str, visits, Period,
 };
 use crate::config::Thresholds;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::Ingested;
 
 /// One visit, as the client's summary lists it.
@@ -96,10 +97,6 @@ pub enum Selection {
     InPeriod,
     /// Exactly these ids (each must have a session up to the end of the period).
     Ids(Vec<String>),
-}
-
-fn err(what: &'static str) -> impl FnOnce(PolarsError) -> Error {
-    move |e| Error::polars(format!("computing {what}"))(e)
 }
 
 /// The summaries, sorted by sessions (descending), then client id. Unknown ids in

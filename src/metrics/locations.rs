@@ -3,10 +3,11 @@
 
 use polars::prelude::*;
 
+use super::err;
 use super::monthly::{groups, Group};
 use super::value_str;
 use crate::config::Thresholds;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::Ingested;
 
 /// One site's figures; `location` None is the sessions without a location.
@@ -16,10 +17,6 @@ pub struct LocationGroup {
     pub group: Group,
     /// Its clients in the period whose first session ever is in the period.
     pub new_clients: u64,
-}
-
-fn err(what: &'static str) -> impl FnOnce(PolarsError) -> Error {
-    move |e| Error::polars(format!("computing {what}"))(e)
 }
 
 /// The locations of the accepted sessions, as written (trimmed), with their sessions; most
@@ -94,20 +91,20 @@ pub fn by_location(
 }
 
 /// The accepted sessions of one location (matched trimmed and case-insensitively), and the
-/// location's name as written (its most frequent spelling). `Err` lists the locations that
-/// exist when none matches.
+/// location's name as written (its most frequent spelling); None when no location of `known`
+/// (as [`locations`] lists them, computed once by the caller) matches.
 pub fn select(
     ingested: &Ingested,
+    known: &[(String, u64)],
     name: &str,
-) -> Result<std::result::Result<(Ingested, String), Vec<String>>> {
+) -> Result<Option<(Ingested, String)>> {
     let wanted = name.trim().to_lowercase();
-    let all = locations(ingested)?;
-    let matching: Vec<&(String, u64)> = all
+    let matching: Vec<&(String, u64)> = known
         .iter()
         .filter(|(l, _)| !wanted.is_empty() && l.to_lowercase() == wanted)
         .collect();
     let Some((written, _)) = matching.first() else {
-        return Ok(Err(all.into_iter().map(|(l, _)| l).collect()));
+        return Ok(None);
     };
     let keep = matching
         .iter()
@@ -121,7 +118,7 @@ pub fn select(
         .filter(keep)
         .collect()
         .map_err(err("one location's sessions"))?;
-    Ok(Ok((
+    Ok(Some((
         Ingested {
             sessions,
             ..ingested.clone()

@@ -69,6 +69,11 @@ impl Period {
     }
 }
 
+/// Wraps a polars failure while computing `what` ("the period totals").
+pub(crate) fn err(what: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
+    move |e| Error::polars(format!("computing {what}"))(e)
+}
+
 pub(crate) fn date_lit(d: NaiveDate) -> Expr {
     lit(epoch_days(d)).cast(DataType::Date)
 }

@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
+use super::err;
 use super::locations::{by_location, LocationGroup};
 use super::outcomes::{self, Outcomes};
 use super::{count, days_to_date, value_f64, value_i64, value_str, visits, Period};
 use crate::config::Thresholds;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::Ingested;
 use crate::model::DataQuality;
 
@@ -115,10 +116,6 @@ pub struct Monthly {
     /// The one location the figures are for (`--location`), as written in the file.
     pub location: Option<String>,
     pub data_quality: DataQuality,
-}
-
-fn err(what: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
-    move |e| Error::polars(format!("computing {what}"))(e)
 }
 
 /// The aggregations shared by the totals and the groups.

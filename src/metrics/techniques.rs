@@ -4,12 +4,13 @@
 
 use polars::prelude::*;
 
+use super::err;
 use super::monthly::{first_dates, groups, period_totals, visits_in, Group};
 use super::outcomes::{self, Outcomes};
 use super::stats::newcombe;
 use super::{count, value_f64, value_str, Period};
 use crate::config::Thresholds;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::Ingested;
 use crate::model::DataQuality;
 
@@ -109,10 +110,6 @@ pub struct Techniques {
     /// the period has no eligible session.
     pub band_weights: Option<[f64; 3]>,
     pub data_quality: DataQuality,
-}
-
-fn err(what: &'static str) -> impl FnOnce(PolarsError) -> Error {
-    move |e| Error::polars(format!("computing {what}"))(e)
 }
 
 /// Computes the technique comparison over `period`.

@@ -6,12 +6,13 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
+use super::err;
 use super::monthly::{first_dates, period_totals, visits_in};
 use super::outcomes::Responders;
 use super::stats::wilson;
 use super::{count, date_lit, value_i64, Period};
 use crate::config::Thresholds;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::Ingested;
 use crate::model::DataQuality;
 
@@ -82,10 +83,6 @@ pub struct Trends {
     /// The one location the figures are for (`--location`), as written in the file.
     pub location: Option<String>,
     pub data_quality: DataQuality,
-}
-
-fn err(what: &'static str) -> impl FnOnce(PolarsError) -> Error {
-    move |e| Error::polars(format!("computing {what}"))(e)
 }
 
 /// The twelve calendar months ending with `month`'s.
