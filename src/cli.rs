@@ -244,6 +244,7 @@ impl InputArgs {
                 delimiter,
                 date_format,
                 settings,
+                ..Options::default()
             },
             font: self.font,
             location: self.location,

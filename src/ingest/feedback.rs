@@ -1,19 +1,20 @@
 //! feedback.csv: one row per client feedback response; at most one counts per session.
 //!
-//! Two phases: [`parse`] checks every field rule and needs nothing from the sessions file,
-//! so it runs beside the sessions read; [`resolve`] then checks each row against its session
-//! and picks the response that counts.
+//! Read after the sessions, a block at a time: each row's own rules and its session are
+//! checked as it is read; when the whole file is read, the response that counts is picked
+//! for each session.
 
 use chrono::NaiveDate;
-use indicatif::ProgressBar;
 use polars::prelude::*;
 
+use super::blocks::Blocks;
 use super::columns::FEEDBACK;
 use super::index::Arena;
-use super::sessions::{Accepted, SessionIndex};
+use super::sessions::SessionIndex;
 use super::values::{epoch_days, parse_integer_in, parse_number_in};
 use super::{
-    walk_fields, FileQuality, Input, Options, Reject, RowError, Source, Table, PROGRESS_EVERY,
+    read_ranges, threads, walk_fields, Block, FileQuality, Input, Options, RangeRead, Reject,
+    RowError, Table,
 };
 use crate::error::{Error, Result};
 
@@ -23,29 +24,23 @@ pub(super) struct FeedbackRead {
     pub quality: FileQuality,
 }
 
-/// A row whose fields passed every rule.
-struct Parsed {
-    line: u64,
-    /// Index into the arena of session ids.
-    session_id: u32,
-    /// Index into the arena of `submitted` texts, as written (for a reject's value).
-    submitted_text: u32,
-    submitted: i32,
-    soreness_hours: Option<f64>,
-    pain_followup: Option<f64>,
-    mobility: Option<i64>,
-    satisfaction: Option<i64>,
-    comment: Option<Box<str>>,
-}
+/// No comment (an index into the arena of comments otherwise).
+const NO_COMMENT: u32 = u32::MAX;
 
-/// What [`parse`] hands to [`resolve`].
-pub(super) struct ParsedFile {
-    path: std::path::PathBuf,
-    file: String,
-    quality: FileQuality,
-    rejects: Vec<Reject>,
-    rows: Vec<Parsed>,
-    texts: Arena,
+/// A row that passed every rule and whose session is accepted and not after it: one of the
+/// responses that may count for its session. Kept small: a chain's year has millions.
+struct Candidate {
+    line: u64,
+    /// The session's row in the sessions frame.
+    session: u32,
+    submitted: i32,
+    /// NaN: no answer (a value that passed is never NaN).
+    soreness_hours: f64,
+    pain_followup: f64,
+    /// 0: no answer (answers are 1 to 5).
+    mobility: u8,
+    satisfaction: u8,
+    comment: u32,
 }
 
 #[derive(Default)]
@@ -66,31 +61,48 @@ fn date_text(days: i32) -> String {
         .unwrap_or_default()
 }
 
-/// Phase one: every field rule.
-pub(super) fn parse(
-    source: &Source<'_>,
-    opts: &Options,
-    progress: &ProgressBar,
-) -> Result<ParsedFile> {
-    let table = Table::open(source, FEEDBACK, &opts.settings.columns.feedback, opts)?;
-    let mut records = table.records(table.body_start);
-    let mut quality = table.quality();
-    let mut rejects = Vec::new();
-    let estimate = source.bytes.len() / 30 + 16;
-    let mut rows: Vec<Parsed> = Vec::with_capacity(estimate);
-    let mut texts = Arena::with_capacity(estimate * 2, estimate * 24);
-    let mut record = csv::ByteRecord::new();
-    let mut reported = 0u64;
+/// One byte range of a block, read and checked on its own.
+struct Chunk {
+    candidates: Vec<Candidate>,
+    comments: Arena,
+    rejects: Vec<Reject>,
+    rows: u64,
+    end: usize,
+}
 
-    while let Some(at) = records.next(&table, &mut record)? {
-        let line = at.line;
-        quality.rows += 1;
-        if quality.rows.is_multiple_of(PROGRESS_EVERY) {
-            progress.inc(at.byte as u64 - reported);
-            reported = at.byte as u64;
+impl RangeRead for Chunk {
+    fn end(&self) -> usize {
+        self.end
+    }
+}
+
+fn read_chunk(
+    table: &Table,
+    block: &Block<'_>,
+    start: usize,
+    stop: usize,
+    sessions: &SessionIndex,
+    opts: &Options,
+) -> Result<Chunk> {
+    let mut records = table.records(block, start);
+    let mut chunk = Chunk {
+        candidates: Vec::new(),
+        comments: Arena::default(),
+        rejects: Vec::new(),
+        rows: 0,
+        end: 0,
+    };
+    let mut record = csv::ByteRecord::new();
+    let mut end = None;
+    while let Some(at) = records.next(table, &mut record)? {
+        if at.byte >= stop {
+            end = Some(at.byte);
+            break;
         }
+        let line = at.line;
+        chunk.rows += 1;
         let mut row = Row::default();
-        let parsed = walk_fields(&table, FEEDBACK, &record, |c, text| {
+        let parsed = walk_fields(table, FEEDBACK, &record, |c, text| {
             let name = FEEDBACK[c].name;
             let bad = |e| RowError::value(name, text, &e);
             match c {
@@ -109,131 +121,117 @@ pub(super) fn parse(
                 _ => unreachable!("feedback has {} columns", FEEDBACK.len()),
             }
             Ok(())
-        });
-        match parsed {
-            Ok(()) => rows.push(Parsed {
-                line,
-                session_id: texts.push(row.session_id),
-                submitted_text: texts.push(row.submitted_text),
-                submitted: row.submitted,
-                soreness_hours: row.soreness_hours,
-                pain_followup: row.pain_followup,
-                mobility: row.mobility,
-                satisfaction: row.satisfaction,
-                comment: row.comment.map(Into::into),
-            }),
-            Err(e) => {
-                rejects.push(e.into_reject(Input::Feedback, &table.file, line));
-                quality.rejected += 1;
-            }
-        }
-    }
-    progress.inc(records.offset() as u64 - reported);
-    Ok(ParsedFile {
-        path: table.path.clone(),
-        file: table.file.clone(),
-        quality,
-        rejects,
-        rows,
-        texts,
-    })
-}
-
-/// Phase two: the session must be accepted and not after the response; then, per session,
-/// the latest `submitted` wins (a tie: the later line) and the others are superseded.
-pub(super) fn resolve(parsed: ParsedFile, sessions: &SessionIndex) -> Result<FeedbackRead> {
-    let ParsedFile {
-        path,
-        file,
-        mut quality,
-        mut rejects,
-        rows,
-        texts,
-    } = parsed;
-    // The lookups are random reads over a large index: share them out over the cores.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let per = rows.len().div_ceil(threads).max(1);
-    let found: Vec<Option<(u32, Accepted)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = rows
-            .chunks(per)
-            .map(|part| {
-                scope.spawn(|| {
-                    part.iter()
-                        .map(|r| sessions.get(texts.get(r.session_id)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    // (row in `rows`, session row) of the rows that passed every rule.
-    let mut candidates: Vec<(usize, u32)> = Vec::with_capacity(rows.len());
-    for (i, (r, session)) in rows.iter().zip(found).enumerate() {
-        let err = match session {
-            None => RowError::field(
+        })
+        .and_then(|()| match sessions.get(row.session_id) {
+            None => Err(RowError::field(
                 "session_id",
-                texts.get(r.session_id),
+                row.session_id,
                 "unknown session_id: no accepted session has it",
                 "unknown session",
-            ),
-            Some((_, s)) if r.submitted < s.date => RowError::field(
+            )),
+            Some((_, s)) if row.submitted < s.date => Err(RowError::field(
                 "submitted",
-                texts.get(r.submitted_text),
+                row.submitted_text,
                 format!(
                     "submitted before the session's date ({})",
                     date_text(s.date)
                 ),
                 "before the session",
-            ),
-            Some((row, _)) => {
-                candidates.push((i, row));
-                continue;
-            }
-        };
-        rejects.push(err.into_reject(Input::Feedback, &file, r.line));
-        quality.rejected += 1;
+            )),
+            Some((session, _)) => Ok(session),
+        });
+        match parsed {
+            Ok(session) => chunk.candidates.push(Candidate {
+                line,
+                session,
+                submitted: row.submitted,
+                soreness_hours: row.soreness_hours.unwrap_or(f64::NAN),
+                pain_followup: row.pain_followup.unwrap_or(f64::NAN),
+                mobility: row.mobility.map_or(0, |v| v as u8),
+                satisfaction: row.satisfaction.map_or(0, |v| v as u8),
+                comment: row.comment.map_or(NO_COMMENT, |c| chunk.comments.push(c)),
+            }),
+            Err(e) => chunk
+                .rejects
+                .push(e.into_reject(Input::Feedback, &table.file, line)),
+        }
     }
+    chunk.end = end.unwrap_or_else(|| records.end());
+    Ok(chunk)
+}
+
+/// Reads and checks the feedback file after its header against the accepted sessions; then,
+/// per session, the latest `submitted` wins (a tie: the later line) and the others are
+/// superseded.
+pub(super) fn read(
+    table: &Table,
+    mut blocks: Blocks<'_>,
+    sessions: &SessionIndex,
+    opts: &Options,
+) -> Result<FeedbackRead> {
+    let ranges = threads();
+    let mut quality = table.quality();
+    let mut rejects = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut comments = Arena::default();
+    loop {
+        let block = Block::of(&blocks);
+        let chunks = read_ranges(block.data, ranges, |start, stop| {
+            read_chunk(table, &block, start, stop, sessions, opts)
+        })?;
+        let consumed = chunks.last().map_or(0, |c| c.end);
+        for chunk in chunks {
+            quality.rows += chunk.rows;
+            rejects.extend(chunk.rejects);
+            let offset = comments.append(&chunk.comments);
+            candidates.extend(chunk.candidates.into_iter().map(|mut c| {
+                if c.comment != NO_COMMENT {
+                    c.comment += offset;
+                }
+                c
+            }));
+        }
+        if block.last {
+            break;
+        }
+        blocks.advance(consumed)?;
+    }
+    blocks.finish();
+    quality.rejected = rejects.len() as u64;
 
     const NONE: usize = usize::MAX;
     let mut winner = vec![NONE; sessions.len()];
-    for (c, &(i, session)) in candidates.iter().enumerate() {
-        let w = &mut winner[session as usize];
-        if *w == NONE || rows[i].submitted >= rows[candidates[*w].0].submitted {
+    for (c, cand) in candidates.iter().enumerate() {
+        let w = &mut winner[cand.session as usize];
+        if *w == NONE || cand.submitted >= candidates[*w].submitted {
             *w = c;
         }
     }
-    let mut kept = Vec::with_capacity(candidates.len());
-    for (c, &(i, session)) in candidates.iter().enumerate() {
-        let w = winner[session as usize];
+    let mut kept: Vec<&Candidate> = Vec::with_capacity(candidates.len());
+    for (c, cand) in candidates.iter().enumerate() {
+        let w = winner[cand.session as usize];
         if w == c {
-            kept.push((i, session));
+            kept.push(cand);
         } else {
             rejects.push(Reject {
                 input: Input::Feedback,
-                file: file.clone(),
-                line: rows[i].line,
+                file: table.file.clone(),
+                line: cand.line,
                 column: String::new(),
                 value: String::new(),
-                reason: format!("superseded by line {}", rows[candidates[w].0].line),
+                reason: format!("superseded by line {}", candidates[w].line),
                 kind: "superseded".to_string(),
                 superseded: true,
             });
             quality.superseded += 1;
         }
     }
+    drop(winner);
     rejects.sort_by_key(|r| r.line);
     quality.accepted = kept.len() as u64;
-    let frame = build(&rows, &kept, &texts).map_err(Error::polars(format!(
+    let frame = build(&kept, sessions, &comments).map_err(Error::polars(format!(
         "{}: building the feedback frame",
-        path.display()
+        table.path.display()
     )))?;
     Ok(FeedbackRead {
         frame,
@@ -243,19 +241,26 @@ pub(super) fn resolve(parsed: ParsedFile, sessions: &SessionIndex) -> Result<Fee
 }
 
 /// The frame of the kept rows.
-fn build(rows: &[Parsed], kept: &[(usize, u32)], texts: &Arena) -> PolarsResult<DataFrame> {
-    let rows: Vec<&Parsed> = kept.iter().map(|&(i, _)| &rows[i]).collect();
+fn build(rows: &[&Candidate], sessions: &SessionIndex, comments: &Arena) -> PolarsResult<DataFrame> {
     let mut session_id = StringChunkedBuilder::new("session_id".into(), rows.len());
     let mut comment = StringChunkedBuilder::new("comment".into(), rows.len());
-    for r in &rows {
-        session_id.append_value(texts.get(r.session_id));
-        comment.append_option(r.comment.as_deref());
+    for r in rows {
+        session_id.append_value(sessions.id(r.session));
+        comment.append_option((r.comment != NO_COMMENT).then(|| comments.get(r.comment)));
     }
-    let float = |name: &str, f: fn(&Parsed) -> Option<f64>| {
-        Column::new(name.into(), rows.iter().map(|r| f(r)).collect::<Vec<_>>())
+    let float = |name: &str, f: fn(&Candidate) -> f64| {
+        let values: Float64Chunked = rows
+            .iter()
+            .map(|r| Some(f(r)).filter(|v| !v.is_nan()))
+            .collect();
+        values.with_name(name.into()).into_column()
     };
-    let int = |name: &str, f: fn(&Parsed) -> Option<i64>| {
-        Column::new(name.into(), rows.iter().map(|r| f(r)).collect::<Vec<_>>())
+    let int = |name: &str, f: fn(&Candidate) -> u8| {
+        let values: Int64Chunked = rows
+            .iter()
+            .map(|r| Some(i64::from(f(r))).filter(|&v| v != 0))
+            .collect();
+        values.with_name(name.into()).into_column()
     };
     DataFrame::new(
         rows.len(),

@@ -4,6 +4,7 @@
 //! The csv crate reads and validates (it knows where each record starts); polars only receives
 //! values that already passed every rule of SPEC "Inputs", "Values" and "Rejected rows".
 
+mod blocks;
 pub mod columns;
 mod feedback;
 mod index;
@@ -11,7 +12,7 @@ mod labels;
 mod sessions;
 pub mod values;
 
-use std::borrow::Cow;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
@@ -20,6 +21,8 @@ use polars::prelude::DataFrame;
 use crate::config::{ColumnAliases, Settings};
 use crate::error::{Error, Result};
 pub use crate::model::{DataQuality, FileQuality, Input, Reject};
+use blocks::Blocks;
+use columns::{FEEDBACK, SESSIONS};
 use values::DateFormat;
 
 /// How the input files are to be read.
@@ -28,6 +31,9 @@ pub struct Options {
     pub delimiter: u8,
     pub date_format: DateFormat,
     pub settings: Settings,
+    /// How many bytes of a file are read and checked at a time (tests make it small to put
+    /// block boundaries everywhere).
+    pub block_bytes: usize,
 }
 
 impl Default for Options {
@@ -36,29 +42,32 @@ impl Default for Options {
             delimiter: b',',
             date_format: DateFormat::Iso,
             settings: Settings::default(),
+            block_bytes: blocks::DEFAULT_BLOCK_BYTES,
         }
     }
 }
 
-/// One CSV input: where it came from (for messages and rejects.csv) and its bytes.
-///
-/// The whole file is held in memory: the csv crate reports a record that follows blank
-/// lines at the first blank line, and only the bytes themselves tell where it really starts.
+/// One CSV input: where it came from (for messages and rejects.csv) and how to read it.
 pub struct Source<'a> {
     pub path: PathBuf,
-    pub bytes: Cow<'a, [u8]>,
+    reader: Box<dyn Read + Send + 'a>,
+    /// The size in bytes, for the progress bar and to size the id index.
+    len: u64,
 }
 
 impl Source<'static> {
-    /// Reads a file; a missing or unreadable file is an input error naming it.
+    /// Opens a file; a missing or unreadable file is an input error naming it.
     pub fn open(path: &Path) -> Result<Source<'static>> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        let read_err = |source| Error::Read {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(read_err)?;
+        let len = file.metadata().map_err(read_err)?.len();
         Ok(Source {
             path: path.to_path_buf(),
-            bytes: Cow::Owned(bytes),
+            reader: Box::new(file),
+            len,
         })
     }
 }
@@ -68,17 +77,21 @@ impl<'a> Source<'a> {
     pub fn from_bytes(path: impl Into<PathBuf>, bytes: &'a [u8]) -> Source<'a> {
         Source {
             path: path.into(),
-            bytes: Cow::Borrowed(bytes),
+            reader: Box::new(bytes),
+            len: bytes.len() as u64,
         }
     }
 
     /// The file name as it appears in rejects.csv.
     pub fn file_name(&self) -> String {
-        self.path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| self.path.display().to_string())
+        file_name(&self.path)
     }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// The result of ingesting both exports.
@@ -131,41 +144,30 @@ pub fn ingest(
     opts: &Options,
     progress: &ProgressBar,
 ) -> Result<Ingested> {
-    // Read both first, side by side: a missing feedback file should not wait behind a long
-    // sessions read.
-    let (s, f) = std::thread::scope(|scope| {
-        let f = scope.spawn(|| Source::open(feedback));
-        let s = Source::open(sessions);
-        (
-            s,
-            f.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        )
-    });
-    let (s, f) = (s?, f?);
-    progress.set_length((s.bytes.len() + f.bytes.len()) as u64);
+    // Open both first: a missing feedback file should not wait behind a long sessions read.
+    let s = Source::open(sessions)?;
+    let f = Source::open(feedback)?;
     ingest_sources(s, f, opts, progress)
 }
 
 /// Reads and validates both exports from any readers (tests use in-memory text).
+///
+/// Both headers are checked before any row is read; then the sessions file, block by block;
+/// then the feedback file, each response checked against its session as it is read.
 pub fn ingest_sources(
     sessions: Source<'_>,
     feedback: Source<'_>,
     opts: &Options,
     progress: &ProgressBar,
 ) -> Result<Ingested> {
-    // The feedback file's own rules need nothing from the sessions file: check them on a
-    // second core while the sessions are read.
-    let (s, parsed) = std::thread::scope(|scope| {
-        let parsing = scope.spawn(|| feedback::parse(&feedback, opts, progress));
-        let s = sessions::read(&sessions, opts, progress);
-        let parsed = parsing
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (s, parsed)
-    });
-    let s = s?;
-    let f = feedback::resolve(parsed?, &s.index)?;
+    progress.set_length(sessions.len + feedback.len);
+    let sessions_len = sessions.len;
+    let mut s_blocks = Blocks::new(sessions.path, sessions.reader, opts.block_bytes, progress)?;
+    let s_table = Table::open(&mut s_blocks, SESSIONS, &opts.settings.columns.sessions, opts)?;
+    let mut f_blocks = Blocks::new(feedback.path, feedback.reader, opts.block_bytes, progress)?;
+    let f_table = Table::open(&mut f_blocks, FEEDBACK, &opts.settings.columns.feedback, opts)?;
+    let s = sessions::read(&s_table, s_blocks, sessions_len, opts)?;
+    let f = feedback::read(&f_table, f_blocks, &s.index, opts)?;
     let mut rejects = s.rejects;
     rejects.extend(f.rejects);
     Ok(Ingested {
@@ -181,15 +183,11 @@ pub fn ingest_sources(
     })
 }
 
-/// A CSV file's bytes and its header's column mapping.
-struct Table<'a> {
+/// A CSV file's header: its column mapping.
+struct Table {
     path: PathBuf,
     file: String,
-    /// The file's bytes after any byte order mark; csv positions are offsets into it.
-    data: &'a [u8],
     delimiter: u8,
-    /// Where the first record after the header may start.
-    body_start: usize,
     /// For each field position in the file: the index of the contract column it holds.
     by_position: Vec<Option<usize>>,
     /// For each contract column: whether the file has it.
@@ -210,38 +208,42 @@ fn csv_reader(data: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
         .from_reader(data)
 }
 
-impl<'a> Table<'a> {
+impl Table {
+    /// Reads the header from the first block (growing it until the header is whole) and
+    /// leaves the block at the first record after it.
     fn open(
-        source: &'a Source<'_>,
+        blocks: &mut Blocks<'_>,
         specs: &[columns::ColumnSpec],
         aliases: &dyn ColumnAliases,
         opts: &Options,
-    ) -> Result<Table<'a>> {
-        let file = source.file_name();
-        let path = source.path.clone();
-        // A UTF-8 byte order mark would otherwise be glued to the first header.
-        let data = source
-            .bytes
-            .strip_prefix(b"\xEF\xBB\xBF")
-            .unwrap_or(&source.bytes);
-        let mut reader = csv_reader(data, opts.delimiter);
-        let mut header = csv::ByteRecord::new();
-        let has_header = reader
-            .read_byte_record(&mut header)
-            .map_err(|e| Error::Csv {
-                path: path.clone(),
-                line: 1,
-                source: e,
-            })?;
-        let names: Vec<String> = if has_header {
-            header
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).trim().to_string())
-                .collect()
-        } else {
-            Vec::new()
+    ) -> Result<Table> {
+        let path = blocks.path().to_path_buf();
+        let (names, header_line, body_start) = loop {
+            let data = blocks.data();
+            let mut reader = csv_reader(data, opts.delimiter);
+            let mut header = csv::ByteRecord::new();
+            let has_header = reader
+                .read_byte_record(&mut header)
+                .map_err(|e| Error::Csv {
+                    path: path.clone(),
+                    line: 1,
+                    source: e,
+                })?;
+            let end = reader.position().byte() as usize;
+            if has_header && end >= data.len() && !blocks.last() {
+                blocks.advance(0)?;
+                continue;
+            }
+            let names: Vec<String> = if has_header {
+                header
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            break (names, header.position().map_or(1, |p| p.line()), end);
         };
-        let header_line = header.position().map_or(1, |p| p.line());
         let aliases: Vec<Option<String>> = specs
             .iter()
             .map(|c| aliases.alias(c.name).map(str::to_string))
@@ -265,12 +267,11 @@ impl<'a> Table<'a> {
                 column,
             },
         })?;
+        blocks.skip(body_start);
         Ok(Table {
+            file: file_name(&path),
             path,
-            file,
-            data,
             delimiter: opts.delimiter,
-            body_start: reader.position().byte() as usize,
             width: names.len(),
             headers: names,
             by_position: mapping.by_position,
@@ -280,14 +281,16 @@ impl<'a> Table<'a> {
         })
     }
 
-    /// The records from byte `start` (which must be where a record may start) onwards.
-    fn records(&self, start: usize) -> Records<'a> {
-        let data = self.data;
+    /// The records of `block` from byte `start` (which must be where a record may start).
+    fn records<'b>(&self, block: &Block<'b>, start: usize) -> Records<'b> {
+        let data = block.data;
         Records {
             data,
             start,
-            line_base: 1 + data[..start].iter().filter(|&&b| b == b'\n').count() as u64,
+            last: block.last,
+            line_base: block.line + data[..start].iter().filter(|&&b| b == b'\n').count() as u64,
             reader: csv_reader(&data[start..], self.delimiter),
+            carried: None,
         }
     }
 
@@ -309,26 +312,49 @@ impl<'a> Table<'a> {
     }
 }
 
+/// One block of a file as the readers of its ranges see it.
+#[derive(Clone, Copy)]
+struct Block<'b> {
+    data: &'b [u8],
+    /// The physical line of `data[0]`.
+    line: u64,
+    /// True when the file ends with this block.
+    last: bool,
+}
+
+impl<'b> Block<'b> {
+    fn of(blocks: &'b Blocks<'_>) -> Block<'b> {
+        Block {
+            data: blocks.data(),
+            line: blocks.line(),
+            last: blocks.last(),
+        }
+    }
+}
+
 /// Where a record is: its physical start line, and the byte where the csv reader put it
-/// (blank lines before it included), an offset into the whole file.
+/// (blank lines before it included), an offset into the block.
 #[derive(Debug, Clone, Copy)]
 struct At {
     line: u64,
     byte: usize,
 }
 
-/// A csv reader over a table's bytes from some record boundary on.
+/// A csv reader over a block from some record boundary on.
 struct Records<'a> {
     data: &'a [u8],
     start: usize,
+    last: bool,
     /// The physical line of byte `start`.
     line_base: u64,
     reader: csv::Reader<&'a [u8]>,
+    /// Where the record starts that ran up to the block's end and was left for the next.
+    carried: Option<usize>,
 }
 
 impl<'a> Records<'a> {
-    /// Reads the next record that is not a blank line; `None` at the end of the file.
-    fn next(&mut self, table: &Table<'_>, record: &mut csv::ByteRecord) -> Result<Option<At>> {
+    /// Reads the next record that is not a blank line; `None` at the end of the block.
+    fn next(&mut self, table: &Table, record: &mut csv::ByteRecord) -> Result<Option<At>> {
         loop {
             let more = self
                 .reader
@@ -337,14 +363,21 @@ impl<'a> Records<'a> {
             if !more {
                 return Ok(None);
             }
-            // A line of only spaces is blank too, unless it holds delimiters.
-            if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
             let Some(pos) = record.position() else {
                 continue;
             };
             let byte = self.start + pos.byte() as usize;
+            // A record read up to the block's last byte may go on in the next block (it may
+            // even be a blank line that is not one): read it again there, from its start.
+            if !self.last && self.start + self.reader.position().byte() as usize >= self.data.len()
+            {
+                self.carried = Some(byte);
+                return Ok(None);
+            }
+            // A line of only spaces is blank too, unless it holds delimiters.
+            if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
             // The csv crate positions a record at the first blank line before it (it skips
             // them inside the read): step over those to the line where it starts.
             let skipped = self.data[byte..]
@@ -359,9 +392,10 @@ impl<'a> Records<'a> {
         }
     }
 
-    /// How far the reader has read, as an offset into the whole file.
-    fn offset(&self) -> usize {
-        self.start + self.reader.position().byte() as usize
+    /// Where the first record not yet read starts, as an offset into the block.
+    fn end(&self) -> usize {
+        self.carried
+            .unwrap_or(self.start + self.reader.position().byte() as usize)
     }
 }
 
@@ -419,7 +453,7 @@ impl RowError {
 /// value and hands the contract's columns to `field` (index into the specs, trimmed text).
 /// The first failure stops the walk, so `column` is the first failing column from the left.
 fn walk_fields<'r>(
-    table: &Table<'_>,
+    table: &Table,
     specs: &[columns::ColumnSpec],
     record: &'r csv::ByteRecord,
     mut field: impl FnMut(usize, &'r str) -> Result<(), RowError>,
@@ -471,5 +505,80 @@ fn walk_fields<'r>(
     Ok(())
 }
 
-/// Records progress every so many rows, so the bar costs nothing measurable.
-const PROGRESS_EVERY: u64 = 16_384;
+/// Splits the records of `data` into about `n` ranges, cutting after a line break where the
+/// quotes before it are balanced. For a well-formed file that is a record boundary; the
+/// readers check each cut against the reading itself all the same.
+fn cut_points(data: &[u8], n: usize) -> Vec<usize> {
+    let mut cuts = vec![0];
+    let mut pos = 0;
+    let mut quotes = 0usize;
+    for k in 1..n {
+        let target = data.len() * k / n;
+        if target <= pos {
+            continue;
+        }
+        quotes += data[pos..target].iter().filter(|&&b| b == b'"').count();
+        pos = target;
+        while pos < data.len() && !(data[pos - 1] == b'\n' && quotes.is_multiple_of(2)) {
+            quotes += usize::from(data[pos] == b'"');
+            pos += 1;
+        }
+        if pos >= data.len() {
+            break;
+        }
+        cuts.push(pos);
+    }
+    cuts.push(data.len());
+    cuts
+}
+
+/// What a range's reader hands back: its rows, and where the next unread record starts.
+trait RangeRead {
+    fn end(&self) -> usize;
+}
+
+/// Reads a block in about `ranges` ranges at once with `read(start, stop)` (which reads the
+/// records that start before `stop`), in range order. A cut that fell inside a record (a
+/// stray quote fooled the count) is seen because the reading before it ended elsewhere: the
+/// block is then read on from there in one piece.
+fn read_ranges<R: RangeRead + Send>(
+    data: &[u8],
+    ranges: usize,
+    read: impl Fn(usize, usize) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let cuts = cut_points(data, ranges);
+    let read = &read;
+    let parts: Vec<Result<R>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .skip(1)
+            .map(|w| scope.spawn(move || read(w[0], w[1])))
+            .collect();
+        let first = read(cuts[0], cuts[1]);
+        std::iter::once(first)
+            .chain(handles.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }))
+            .collect()
+    });
+    let mut out: Vec<R> = Vec::with_capacity(parts.len());
+    for (part, &start) in parts.into_iter().zip(&cuts) {
+        match out.last() {
+            Some(prev) if prev.end() != start => {
+                let end = prev.end();
+                out.push(read(end, usize::MAX)?);
+                break;
+            }
+            _ => out.push(part?),
+        }
+    }
+    Ok(out)
+}
+
+/// How many ranges of a block are read at once.
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+}

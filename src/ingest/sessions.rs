@@ -1,14 +1,15 @@
 //! sessions.csv: one row per treatment session.
 
-use indicatif::ProgressBar;
 use polars::prelude::*;
 
+use super::blocks::Blocks;
 use super::columns::SESSIONS;
 use super::index::IdIndex;
 use super::labels::Labels;
 use super::values::{epoch_days, parse_integer_in, parse_number_in};
 use super::{
-    walk_fields, FileQuality, Input, Options, Reject, RowError, Source, Table, PROGRESS_EVERY,
+    read_ranges, threads, walk_fields, Block, FileQuality, Input, Options, RangeRead, Reject,
+    RowError, Table,
 };
 use crate::error::{Error, Result};
 
@@ -21,47 +22,36 @@ pub(super) struct Accepted {
 }
 
 /// Accepted sessions by id; the row number is the session's row in the sessions frame.
-///
-/// One id index per range of the file that was read on its own, part k's rows numbered
-/// after part k−1's: joining them into one would cost more than the read of a range.
 pub(super) struct SessionIndex {
-    parts: Vec<IdIndex>,
+    ids: IdIndex,
     accepted: Vec<Accepted>,
 }
 
 impl SessionIndex {
     /// Sized for `bytes` of rows (a session row is usually 80 bytes or more; more grow it).
-    fn for_bytes(bytes: usize) -> SessionIndex {
-        let rows = bytes / 80 + 16;
+    fn for_bytes(bytes: u64) -> SessionIndex {
+        let rows = usize::try_from(bytes / 80).unwrap_or(usize::MAX / 16).min(1 << 31) + 16;
         SessionIndex {
-            parts: vec![IdIndex::with_capacity(rows, rows * 10)],
+            ids: IdIndex::with_capacity(rows, rows * 10),
             accepted: Vec::with_capacity(rows),
         }
     }
 
     /// The session's row and what is known of it.
     pub fn get(&self, id: &str) -> Option<(u32, Accepted)> {
-        let mut offset = 0;
-        for part in &self.parts {
-            if let Some(r) = part.get(id) {
-                let row = offset + r;
-                return Some((row, self.accepted[row as usize]));
-            }
-            offset += part.len() as u32;
-        }
-        None
+        self.ids
+            .get(id)
+            .map(|row| (row, self.accepted[row as usize]))
     }
 
-    /// Adds a session to the last part, or returns the one there that has this id.
+    /// Adds a session, or returns the one already accepted with this id.
     fn insert(&mut self, id: &str, accepted: Accepted) -> Result<(), Accepted> {
-        let offset = self.accepted.len() - self.parts.last().map_or(0, IdIndex::len);
-        let last = self.parts.last_mut().expect("an index has a part");
-        match last.insert(id) {
+        match self.ids.insert(id) {
             Ok(_) => {
                 self.accepted.push(accepted);
                 Ok(())
             }
-            Err(row) => Err(self.accepted[offset + row as usize]),
+            Err(row) => Err(self.accepted[row as usize]),
         }
     }
 
@@ -69,16 +59,9 @@ impl SessionIndex {
         self.accepted.len()
     }
 
-    /// The rows of a one-part index: id and facts, in row order.
-    fn rows(&self) -> impl Iterator<Item = (&str, Accepted)> {
-        let part = &self.parts[0];
-        (0..part.len() as u32).map(move |r| (part.id(r), self.accepted[r as usize]))
-    }
-
-    /// Puts `later`'s parts after this index's.
-    fn append(&mut self, later: SessionIndex) {
-        self.parts.extend(later.parts);
-        self.accepted.extend(later.accepted);
+    /// The id of a row.
+    pub fn id(&self, row: u32) -> &str {
+        self.ids.id(row)
     }
 }
 
@@ -185,75 +168,50 @@ impl Builder {
     }
 }
 
-/// One byte range of the file, read and checked on its own.
+/// One byte range of a block, read and checked on its own (all but the duplicate check,
+/// which needs every earlier row and is made when the ranges are appended in order).
 struct Chunk {
     frame: DataFrame,
+    /// Per row of `frame`.
+    accepted: Vec<Accepted>,
     rejects: Vec<Reject>,
-    index: SessionIndex,
     rows: u64,
-    /// Where the first record after this chunk starts (the file's length at its end).
+    /// Where the first record after this range starts, an offset into the block.
     end: usize,
 }
 
-/// Splits the records between `start` and the end of `data` into about `n` ranges, cutting
-/// after a line break where the quotes before it are balanced. For a well-formed file that is
-/// a record boundary; [`read`] checks each cut against the reading itself all the same.
-fn cut_points(data: &[u8], start: usize, n: usize) -> Vec<usize> {
-    let mut cuts = vec![start];
-    let len = data.len() - start;
-    let mut pos = start;
-    let mut quotes = 0usize;
-    for k in 1..n {
-        let target = start + len * k / n;
-        if target <= pos {
-            continue;
-        }
-        quotes += data[pos..target].iter().filter(|&&b| b == b'"').count();
-        pos = target;
-        while pos < data.len() && !(data[pos - 1] == b'\n' && quotes.is_multiple_of(2)) {
-            quotes += usize::from(data[pos] == b'"');
-            pos += 1;
-        }
-        if pos >= data.len() {
-            break;
-        }
-        cuts.push(pos);
+impl RangeRead for Chunk {
+    fn end(&self) -> usize {
+        self.end
     }
-    cuts.push(data.len());
-    cuts
 }
 
-/// Reads the records from `start` until the first one that starts at or after `stop`.
+/// Reads the records of `block` from `start` until the first one that starts at or after
+/// `stop` (or that runs up to the block's end, when more of the file follows).
 fn read_chunk(
-    table: &Table<'_>,
+    table: &Table,
+    block: &Block<'_>,
     start: usize,
     stop: usize,
     opts: &Options,
-    progress: &ProgressBar,
 ) -> Result<Chunk> {
-    let mut records = table.records(start);
+    let mut records = table.records(block, start);
     let mut techniques = Labels::new(&opts.settings.techniques.aliases);
     let mut regions = Labels::new(&opts.settings.regions.aliases);
-    let mut index = SessionIndex::for_bytes(stop.min(table.data.len()) - start);
     let mut rejects = Vec::new();
     let mut builder = Builder::new();
+    let mut accepted = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut rows = 0u64;
-    // Progress goes up by increments: other ranges and the feedback file are read meanwhile.
-    let mut reported = start;
-    let mut end = table.data.len();
+    let mut end = None;
 
     while let Some(at) = records.next(table, &mut record)? {
         if at.byte >= stop {
-            end = at.byte;
+            end = Some(at.byte);
             break;
         }
         let line = at.line;
         rows += 1;
-        if rows.is_multiple_of(PROGRESS_EVERY) {
-            progress.inc((at.byte - reported) as u64);
-            reported = at.byte;
-        }
         let mut row = Row::default();
         let parsed = walk_fields(table, SESSIONS, &record, |c, text| {
             let name = SESSIONS[c].name;
@@ -287,33 +245,28 @@ fn read_chunk(
                 _ => unreachable!("sessions has {} columns", SESSIONS.len()),
             }
             Ok(())
-        })
-        .and_then(|()| {
-            // Last: a row counts as a repeat only of a row that was accepted.
-            let accepted = Accepted {
-                date: row.date,
-                line,
-            };
-            index
-                .insert(row.session_id, accepted)
-                .map_err(|first| duplicate(row.session_id, first.line))
         });
         match parsed {
-            Ok(()) => builder.push(line, &row, &techniques, &regions),
+            Ok(()) => {
+                builder.push(line, &row, &techniques, &regions);
+                accepted.push(Accepted {
+                    date: row.date,
+                    line,
+                });
+            }
             Err(e) => rejects.push(e.into_reject(Input::Sessions, &table.file, line)),
         }
     }
-    progress.inc((end.min(records.offset()).max(reported) - reported) as u64);
     let frame = builder.finish().map_err(Error::polars(format!(
         "{}: building the sessions frame",
         table.path.display()
     )))?;
     Ok(Chunk {
         frame,
+        accepted,
         rejects,
-        index,
         rows,
-        end,
+        end: end.unwrap_or_else(|| records.end()),
     })
 }
 
@@ -326,111 +279,131 @@ fn duplicate(id: &str, first_line: u64) -> RowError {
     )
 }
 
-/// Appends a later chunk: its rows whose id an earlier chunk accepted become duplicates, and
-/// its own duplicates name the first accepted line of the whole file.
-fn merge(into: &mut Chunk, next: Chunk, file: &str) -> PolarsResult<()> {
-    let mut rejects = next.rejects;
-    let keep: Vec<bool> = next
-        .index
-        .rows()
-        .map(|(id, _)| into.index.get(id).is_none())
-        .collect();
-    let (frame, index) = if keep.iter().all(|&k| k) {
-        (next.frame, next.index)
-    } else {
-        let mut index = SessionIndex::for_bytes(0);
-        for ((id, accepted), &k) in next.index.rows().zip(&keep) {
-            match into.index.get(id) {
-                Some((_, first)) if !k => {
-                    rejects.push(duplicate(id, first.line).into_reject(
+/// The sessions accepted so far, in file order.
+struct Accepting {
+    frame: Option<DataFrame>,
+    index: SessionIndex,
+    rejects: Vec<Reject>,
+    rows: u64,
+}
+
+impl Accepting {
+    /// Appends the next range: a row whose id was accepted before is a duplicate (a row
+    /// counts as a repeat only of a row that was accepted, so this check comes last).
+    fn append(&mut self, chunk: Chunk, file: &str) -> PolarsResult<()> {
+        let Chunk {
+            frame,
+            accepted,
+            rejects,
+            rows,
+            ..
+        } = chunk;
+        self.rows += rows;
+        self.rejects.extend(rejects);
+        let ids = frame.column("session_id")?.str()?;
+        let mut keep = Vec::with_capacity(accepted.len());
+        for (id, &a) in ids.iter().zip(&accepted) {
+            let id = id.unwrap_or_default();
+            match self.index.insert(id, a) {
+                Ok(()) => keep.push(true),
+                Err(first) => {
+                    self.rejects.push(duplicate(id, first.line).into_reject(
                         Input::Sessions,
                         file,
-                        accepted.line,
+                        a.line,
                     ));
-                }
-                _ => {
-                    let _ = index.insert(id, accepted);
+                    keep.push(false);
                 }
             }
         }
-        let mask = BooleanChunked::from_slice("keep".into(), &keep);
-        (next.frame.filter(&mask)?, index)
-    };
-    into.index.append(index);
-    for r in rejects
-        .iter_mut()
-        .filter(|r| r.kind == "session_id: duplicate")
-    {
-        if let Some((_, first)) = into.index.get(&r.value) {
-            r.reason = duplicate(&r.value, first.line).reason;
+        let frame = if keep.iter().all(|&k| k) {
+            frame
+        } else {
+            frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))?
+        };
+        match &mut self.frame {
+            Some(all) => {
+                all.vstack_mut(&frame)?;
+            }
+            None => self.frame = Some(frame),
         }
+        Ok(())
     }
-    rejects.sort_by_key(|r| r.line);
-    into.frame.vstack_mut(&frame)?;
-    into.rejects.extend(rejects);
-    into.rows += next.rows;
-    into.end = next.end;
-    Ok(())
+
+    fn append_all(&mut self, chunks: Vec<Chunk>, file: &str) -> PolarsResult<()> {
+        chunks.into_iter().try_for_each(|c| self.append(c, file))
+    }
 }
 
-/// Reads and checks the sessions file, in as many ranges as there are cores.
+/// Reads and checks the sessions file after its header, a block at a time; each block in as
+/// many ranges as there are cores, the previous block's duplicate check meanwhile.
 pub(super) fn read(
-    source: &Source<'_>,
+    table: &Table,
+    blocks: Blocks<'_>,
+    file_len: u64,
     opts: &Options,
-    progress: &ProgressBar,
 ) -> Result<SessionsRead> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    read_in(source, opts, progress, threads)
+    read_in(table, blocks, file_len, opts, threads())
 }
 
-/// Reads and checks the sessions file in about `ranges` ranges at once.
 fn read_in(
-    source: &Source<'_>,
+    table: &Table,
+    mut blocks: Blocks<'_>,
+    file_len: u64,
     opts: &Options,
-    progress: &ProgressBar,
     ranges: usize,
 ) -> Result<SessionsRead> {
-    let table = Table::open(source, SESSIONS, &opts.settings.columns.sessions, opts)?;
-    let cuts = cut_points(table.data, table.body_start, ranges);
-    let chunks: Vec<Result<Chunk>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cuts
-            .windows(2)
-            .map(|w| scope.spawn(|| read_chunk(&table, w[0], w[1], opts, progress)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    let mut chunks = chunks.into_iter();
-    let mut all = chunks.next().expect("at least one range")?;
     let polars_err = || {
         Error::polars(format!(
             "{}: building the sessions frame",
             table.path.display()
         ))
     };
-    for (next, &start) in chunks.zip(&cuts[1..]) {
-        if all.end != start {
-            // The cut fell inside a record (unbalanced quotes): read on from where the
-            // reading really stopped, in one piece.
-            let rest = read_chunk(&table, all.end, usize::MAX, opts, progress)?;
-            merge(&mut all, rest, &table.file).map_err(polars_err())?;
+    let mut all = Accepting {
+        frame: None,
+        index: SessionIndex::for_bytes(file_len),
+        rejects: Vec::new(),
+        rows: 0,
+    };
+    let mut pending: Vec<Chunk> = Vec::new();
+    loop {
+        let block = Block::of(&blocks);
+        let (read, appended) = std::thread::scope(|scope| {
+            let all = &mut all;
+            let earlier = std::mem::take(&mut pending);
+            let appending = scope.spawn(move || all.append_all(earlier, &table.file));
+            let read = read_ranges(block.data, ranges, |start, stop| {
+                read_chunk(table, &block, start, stop, opts)
+            });
+            let appended = appending
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (read, appended)
+        });
+        appended.map_err(polars_err())?;
+        pending = read?;
+        let consumed = pending.last().map_or(0, |c| c.end);
+        if block.last {
             break;
         }
-        merge(&mut all, next?, &table.file).map_err(polars_err())?;
+        blocks.advance(consumed)?;
     }
+    blocks.finish();
+    all.append_all(pending, &table.file)
+        .map_err(polars_err())?;
+    let mut frame = match all.frame {
+        Some(frame) => frame,
+        None => Builder::new().finish().map_err(polars_err())?,
+    };
+    // One chunk per column: later joins and gathers would otherwise search the chunks.
+    frame.rechunk_mut();
+    all.rejects.sort_by_key(|r| r.line);
     let mut quality = table.quality();
     quality.rows = all.rows;
     quality.rejected = all.rejects.len() as u64;
     quality.accepted = all.rows - quality.rejected;
     Ok(SessionsRead {
-        frame: all.frame,
+        frame,
         rejects: all.rejects,
         quality,
         has_fee: table.present[10],
@@ -441,7 +414,9 @@ fn read_in(
 
 #[cfg(test)]
 mod tests {
+    use super::super::cut_points;
     use super::*;
+    use indicatif::ProgressBar;
 
     const HEADER: &str = "session_id,client_id,client_name,therapist,date,technique,body_region,duration_min,pain_before,pain_after,fee\n";
 
@@ -449,9 +424,21 @@ mod tests {
         format!("{id},C1,{name},Maria,2026-03-02,Dry needling,Neck,60,7,5,85\n")
     }
 
+    /// Reads `text` in blocks of `block` bytes, each in about `ranges` ranges.
+    fn read_blocks(text: &str, ranges: usize, block: usize) -> SessionsRead {
+        let pb = ProgressBar::hidden();
+        let opts = Options::default();
+        let mut blocks =
+            Blocks::new("sessions.csv".into(), Box::new(text.as_bytes()), block, &pb).unwrap();
+        let table = Table::open(&mut blocks, SESSIONS, &opts.settings.columns.sessions, &opts)
+            .unwrap();
+        let read = read_in(&table, blocks, text.len() as u64, &opts, ranges).unwrap();
+        assert_eq!(pb.position(), text.len() as u64, "every byte counted as read");
+        read
+    }
+
     fn read_text(text: &str, ranges: usize) -> SessionsRead {
-        let source = Source::from_bytes("sessions.csv", text.as_bytes());
-        read_in(&source, &Options::default(), &ProgressBar::hidden(), ranges).unwrap()
+        read_blocks(text, ranges, 1 << 20)
     }
 
     fn lines(r: &SessionsRead) -> Vec<i64> {
@@ -465,10 +452,26 @@ mod tests {
             .collect()
     }
 
+    fn same(a: &SessionsRead, b: &SessionsRead) {
+        assert_eq!(lines(a), lines(b));
+        assert!(a.frame.equals_missing(&b.frame));
+        let rejects = |r: &SessionsRead| -> Vec<(u64, String, String)> {
+            r.rejects
+                .iter()
+                .map(|j| (j.line, j.value.clone(), j.reason.clone()))
+                .collect()
+        };
+        assert_eq!(rejects(a), rejects(b));
+        assert_eq!(
+            (a.quality.rows, a.quality.accepted),
+            (b.quality.rows, b.quality.accepted)
+        );
+    }
+
     #[test]
     fn cuts_fall_after_line_breaks_with_balanced_quotes() {
         let text = format!(
-            "{HEADER}{}{}{}{}",
+            "{}{}{}{}",
             row("S1", "A"),
             row("S2", "\"B,\nC\""),
             row("S3", "D"),
@@ -476,8 +479,8 @@ mod tests {
         );
         let data = text.as_bytes();
         for n in 1..6 {
-            let cuts = cut_points(data, HEADER.len(), n);
-            assert_eq!(cuts.first(), Some(&HEADER.len()));
+            let cuts = cut_points(data, n);
+            assert_eq!(cuts.first(), Some(&0));
             assert_eq!(cuts.last(), Some(&data.len()));
             for &c in &cuts[1..cuts.len() - 1] {
                 assert_eq!(data[c - 1], b'\n');
@@ -487,7 +490,7 @@ mod tests {
     }
 
     #[test]
-    fn ranges_give_what_one_reading_gives() {
+    fn ranges_and_blocks_give_what_one_reading_gives() {
         let mut text = HEADER.to_string();
         for i in 0..40 {
             text += &row(
@@ -497,14 +500,24 @@ mod tests {
             if i % 5 == 0 {
                 text += "\n";
             }
+            if i % 9 == 0 {
+                text += "  \r\n";
+            }
         }
+        text += &row("S1", "again");
+        text += "S41,C1,A,Maria,2026-03-02,Dry needling,Neck,0,7,5,85";
         let one = read_text(&text, 1);
-        for ranges in 2..5 {
-            let many = read_text(&text, ranges);
-            assert_eq!(lines(&many), lines(&one));
-            assert!(many.frame.equals_missing(&one.frame));
-            assert_eq!(many.index.len(), 40);
-            assert_eq!(many.index.get("S39").map(|(row, _)| row), Some(39));
+        assert_eq!(one.index.len(), 40);
+        assert_eq!(one.rejects.len(), 2);
+        // Every block size from one byte (each record grows its block) to the whole text:
+        // block ends fall inside quoted line breaks, in "\r\n", in blank lines and headers.
+        for block in (1..text.len() + 2).step_by(3) {
+            for ranges in 1..4 {
+                let many = read_blocks(&text, ranges, block);
+                same(&many, &one);
+                assert_eq!(many.index.len(), 40);
+                assert_eq!(many.index.get("S39").map(|(row, _)| row), Some(39));
+            }
         }
     }
 
@@ -520,53 +533,53 @@ mod tests {
         text += &row("S2", "B"); // line 35: accepted, line 3 was not
         text += &row("S1", "C"); // line 36
         text += &row("S2", "C"); // line 37: repeat of line 35
-        let r = read_text(&text, 2);
-        assert_eq!(lines(&r).len(), 32);
-        assert_eq!(*lines(&r).last().unwrap(), 35);
-        let reasons: Vec<(u64, &str)> = r
-            .rejects
-            .iter()
-            .map(|j| (j.line, j.reason.as_str()))
-            .collect();
-        assert_eq!(
-            reasons,
-            vec![
-                (3, "out of range: must be from 1 to 480"),
-                (34, "duplicate session_id: first accepted at line 2"),
-                (36, "duplicate session_id: first accepted at line 2"),
-                (37, "duplicate session_id: first accepted at line 35"),
-            ]
-        );
-        assert_eq!(
-            r.index.get("S2").map(|(row, a)| (row, a.line)),
-            Some((31, 35))
-        );
-        assert_eq!(r.quality.rows, 36);
-        assert_eq!(r.quality.accepted, 32);
+        for (ranges, block) in [(2, 1 << 20), (2, 200), (1, 150), (3, 700)] {
+            let r = read_blocks(&text, ranges, block);
+            assert_eq!(lines(&r).len(), 32);
+            assert_eq!(*lines(&r).last().unwrap(), 35);
+            let reasons: Vec<(u64, &str)> = r
+                .rejects
+                .iter()
+                .map(|j| (j.line, j.reason.as_str()))
+                .collect();
+            assert_eq!(
+                reasons,
+                vec![
+                    (3, "out of range: must be from 1 to 480"),
+                    (34, "duplicate session_id: first accepted at line 2"),
+                    (36, "duplicate session_id: first accepted at line 2"),
+                    (37, "duplicate session_id: first accepted at line 35"),
+                ]
+            );
+            assert_eq!(
+                r.index.get("S2").map(|(row, a)| (row, a.line)),
+                Some((31, 35))
+            );
+            assert_eq!(r.quality.rows, 36);
+            assert_eq!(r.quality.accepted, 32);
+        }
     }
 
     #[test]
     fn a_cut_inside_a_quoted_field_falls_back_to_one_reading() {
         // A stray quote in an unquoted field makes the quote count odd, so the cut lands on
         // the line break inside the quoted name further down.
-        let mut text = HEADER.to_string();
-        text += &row("S0", "Ann \"AJ Lee");
+        let mut body = row("S0", "Ann \"AJ Lee");
         for i in 1..20 {
-            text += &row(&format!("S{i}"), "Ann");
+            body += &row(&format!("S{i}"), "Ann");
         }
-        text += &row("S20", "\"Lee,\nAnn\"");
+        body += &row("S20", "\"Lee,\nAnn\"");
         for i in 21..24 {
-            text += &row(&format!("S{i}"), "Ann");
+            body += &row(&format!("S{i}"), "Ann");
         }
-        let data = text.as_bytes();
-        let cuts = cut_points(data, HEADER.len(), 2);
-        let inside = text.find("Lee,\nAnn").unwrap() + 5;
+        let cuts = cut_points(body.as_bytes(), 2);
+        let inside = body.find("Lee,\nAnn").unwrap() + 5;
         assert_eq!(
             cuts,
-            vec![HEADER.len(), inside, data.len()],
+            vec![0, inside, body.len()],
             "the cut is inside the record"
         );
-        let r = read_text(&text, 2);
+        let r = read_text(&format!("{HEADER}{body}"), 2);
         assert!(r.rejects.is_empty(), "{:?}", r.rejects);
         assert_eq!(lines(&r), (2..=22).chain(24..=26).collect::<Vec<i64>>());
         let names = r
