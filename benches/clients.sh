@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): client progress summaries for about 10,000 clients of a `sample`
 # data set, end to end (validation, figures, one PDF per client, the CSV). Prints PDFs per
-# second and the peak memory. Usage: benches/clients.sh [SESSIONS]
+# second and the peak memory. Usage: benches/clients.sh [SESSIONS] [BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-60000}
 data=target/bench-data/$n
-bin=target/release/practice-report
-cargo build --release -q
+bin=${2:-target/release/practice-report}
+[ "$bin" != target/release/practice-report ] || cargo build --release -q
 if [ ! -f "$data/sessions.csv" ]; then
   "$bin" sample --sessions "$n" --seed 1 --out "$data" -q
 fi

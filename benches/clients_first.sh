@@ -2,13 +2,14 @@
 # Benchmark (not a test): how long `clients` takes, on an N-session sample, before the first
 # summary is rendered: the time until clients-FROM_TO.csv (written after all the figures and
 # before any PDF) appears. The run is stopped there. Usage:
-# benches/clients_first.sh [SESSIONS] [BINARY]   (default 1,000,000 and the release build)
+# benches/clients_first.sh [SESSIONS] [BINARY] [DIR]   (default 1,000,000, the release build
+# and target/bench-data/SESSIONS, made with seed 1 when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
 bin=${2:-target/release/practice-report}
 [ "$bin" != target/release/practice-report ] || cargo build --release -q
-data=target/bench-data/$n
+data=${3:-target/bench-data/$n}
 if [ ! -f "$data/sessions.csv" ]; then
   "$bin" sample --sessions "$n" --seed 1 --out "$data" -q
 fi

@@ -3,7 +3,8 @@
 # sample once (seed 3, ~1.3 GB), then times `validate`, `monthly` and `techniques` once each,
 # each beside DuckDB loading the same files and running the same groupings (one month, twelve
 # months), with peak memory; then `clients` for every client of the 1,000,000-session sample
-# up to the first summary (benches/clients_first.sh).
+# and of the 10,000,000-session one up to the first summary (benches/clients_first.sh), and
+# client PDFs per second end to end (benches/clients.sh).
 # Needs python3 with duckdb (pip install duckdb). Usage: benches/scale.sh [SESSIONS] [BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,3 +35,5 @@ for cmd in monthly techniques; do
   python3 -c "print(f'$cmd: ${s} s, peak RSS $((kb / 1024)) MB; DuckDB ${duck} s; ratio {${s} / ${duck}:.2f}x')"
 done
 benches/clients_first.sh 1000000 "$bin"
+benches/clients_first.sh "$n" "$bin" "$data"
+benches/clients.sh 60000 "$bin"

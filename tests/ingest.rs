@@ -488,3 +488,82 @@ S2,C1,Ann\xC3\xA9,Maria,2026-03-02,Dry needling,Neck,60\n";
         vec![Some("Anné".to_string())]
     );
 }
+
+/// The rejects and the account of a reading, to compare two readings of the same text.
+fn account(ing: &Ingested) -> (Vec<(u64, String, String)>, String) {
+    (
+        ing.rejects
+            .iter()
+            .map(|r| (r.line, r.value.clone(), r.reason.clone()))
+            .collect(),
+        format!("{:?}", ing.quality),
+    )
+}
+
+#[test]
+fn a_file_read_in_many_blocks_reads_exactly_as_in_one() {
+    // Quoted names and comments with line breaks (also "\r\n" inside quotes), blank lines,
+    // "\r\n" line ends, a duplicate, a bad row and superseded responses: block ends fall
+    // inside each of them for one block size or another.
+    let mut sessions = String::from(
+        "session_id,client_id,client_name,therapist,date,technique,body_region,duration_min,pain_before,pain_after,fee\n",
+    );
+    let mut feedback = String::from(
+        "session_id,submitted,soreness_hours,pain_followup,mobility,satisfaction,comment\n",
+    );
+    for i in 0..120 {
+        let name = match i % 4 {
+            0 => "\"Lee,\nAnn\"".to_string(),
+            1 => format!("\"O'Neil \"\"Jo\"\"\r\n{i}\""),
+            _ => format!("Client {i}"),
+        };
+        let end = if i % 3 == 0 { "\r\n" } else { "\n" };
+        sessions += &format!(
+            "S{i},C{},{name},Maria,2026-03-{:02},Dry needling,Neck;Upper back,60,{},3,85{end}",
+            i % 17,
+            1 + i % 28,
+            i % 11,
+        );
+        if i % 10 == 0 {
+            sessions += "\n\n";
+        }
+        let comment = if i % 5 == 0 {
+            format!("\"better,\nthen worse\n\n{i}\"")
+        } else {
+            String::new()
+        };
+        feedback += &format!("S{i},2026-03-28,{},4,3,5,{comment}\n", i % 30);
+        if i % 7 == 0 {
+            feedback += &format!("S{i},2026-03-29 08:00,2,2,,4,\"again\nlater\"\n");
+        }
+    }
+    sessions += "S5,C1,Ann,Maria,2026-03-02,Dry needling,Neck,60,7,5,85\n"; // duplicate
+    sessions += "S999,C1,Ann,Maria,2026-03-02,Dry needling,Neck,0,7,5,85\n"; // bad duration
+    let whole = from_text(&sessions, &feedback, &Options::default());
+    assert_eq!(whole.quality.sessions.rows, 122);
+    assert_eq!(whole.quality.sessions.accepted, 120);
+    assert_eq!(whole.quality.feedback.superseded, 18);
+    let names = strs(&whole.sessions, "client_name");
+    assert_eq!(names[0].as_deref(), Some("Lee,\nAnn"));
+    assert_eq!(names[1].as_deref(), Some("O'Neil \"Jo\"\r\n1"));
+
+    // The first block ends inside the first quoted line break of each file, then every
+    // block size from a few bytes (each record grows its block) to more than the file.
+    let inside = |text: &str, quoted: &str| text.find(quoted).unwrap() + 4;
+    let mut sizes = vec![
+        inside(&sessions, "Lee,\nAnn"),
+        inside(&feedback, "better,\nthen"),
+    ];
+    sizes.extend((3..sessions.len() + 100).step_by(97));
+    for block_bytes in sizes {
+        let opts = Options {
+            block_bytes,
+            ..Options::default()
+        };
+        let got = from_text(&sessions, &feedback, &opts);
+        let same = got.sessions.equals_missing(&whole.sessions)
+            && got.feedback.equals_missing(&whole.feedback)
+            && account(&got) == account(&whole);
+        assert!(same, "block of {block_bytes} bytes: {:?}", account(&got).1);
+    }
+}

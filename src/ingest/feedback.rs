@@ -172,24 +172,18 @@ pub(super) fn read(
     let ranges = threads();
     let mut quality = table.quality();
     let mut rejects = Vec::new();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut comments = Arena::default();
+    // The chunks are kept as read (not copied into one list, which would double as it grows).
+    let mut chunks: Vec<Chunk> = Vec::new();
     loop {
         let block = Block::of(&blocks);
-        let chunks = read_ranges(block.data, ranges, |start, stop| {
+        let read = read_ranges(block.data, ranges, |start, stop| {
             read_chunk(table, &block, start, stop, sessions, opts)
         })?;
-        let consumed = chunks.last().map_or(0, |c| c.end);
-        for chunk in chunks {
+        let consumed = read.last().map_or(0, |c| c.end);
+        for mut chunk in read {
             quality.rows += chunk.rows;
-            rejects.extend(chunk.rejects);
-            let offset = comments.append(&chunk.comments);
-            candidates.extend(chunk.candidates.into_iter().map(|mut c| {
-                if c.comment != NO_COMMENT {
-                    c.comment += offset;
-                }
-                c
-            }));
+            rejects.append(&mut chunk.rejects);
+            chunks.push(chunk);
         }
         if block.last {
             break;
@@ -199,37 +193,44 @@ pub(super) fn read(
     blocks.finish();
     quality.rejected = rejects.len() as u64;
 
-    const NONE: usize = usize::MAX;
+    // A candidate by (chunk, index), packed in one word.
+    let at = |k: usize, i: usize| ((k as u64) << 32) | i as u64;
+    let get = |w: u64| &chunks[(w >> 32) as usize].candidates[(w & 0xFFFF_FFFF) as usize];
+    const NONE: u64 = u64::MAX;
     let mut winner = vec![NONE; sessions.len()];
-    for (c, cand) in candidates.iter().enumerate() {
-        let w = &mut winner[cand.session as usize];
-        if *w == NONE || cand.submitted >= candidates[*w].submitted {
-            *w = c;
+    for (k, chunk) in chunks.iter().enumerate() {
+        for (i, cand) in chunk.candidates.iter().enumerate() {
+            let w = &mut winner[cand.session as usize];
+            if *w == NONE || cand.submitted >= get(*w).submitted {
+                *w = at(k, i);
+            }
         }
     }
-    let mut kept: Vec<&Candidate> = Vec::with_capacity(candidates.len());
-    for (c, cand) in candidates.iter().enumerate() {
-        let w = winner[cand.session as usize];
-        if w == c {
-            kept.push(cand);
-        } else {
-            rejects.push(Reject {
-                input: Input::Feedback,
-                file: table.file.clone(),
-                line: cand.line,
-                column: String::new(),
-                value: String::new(),
-                reason: format!("superseded by line {}", candidates[w].line),
-                kind: "superseded".to_string(),
-                superseded: true,
-            });
-            quality.superseded += 1;
+    let mut kept: Vec<(&Candidate, &Arena)> = Vec::new();
+    for (k, chunk) in chunks.iter().enumerate() {
+        for (i, cand) in chunk.candidates.iter().enumerate() {
+            let w = winner[cand.session as usize];
+            if w == at(k, i) {
+                kept.push((cand, &chunk.comments));
+            } else {
+                rejects.push(Reject {
+                    input: Input::Feedback,
+                    file: table.file.clone(),
+                    line: cand.line,
+                    column: String::new(),
+                    value: String::new(),
+                    reason: format!("superseded by line {}", get(w).line),
+                    kind: "superseded".to_string(),
+                    superseded: true,
+                });
+                quality.superseded += 1;
+            }
         }
     }
     drop(winner);
     rejects.sort_by_key(|r| r.line);
     quality.accepted = kept.len() as u64;
-    let frame = build(&kept, sessions, &comments).map_err(Error::polars(format!(
+    let frame = build(&kept, sessions).map_err(Error::polars(format!(
         "{}: building the feedback frame",
         table.path.display()
     )))?;
@@ -241,13 +242,14 @@ pub(super) fn read(
 }
 
 /// The frame of the kept rows.
-fn build(rows: &[&Candidate], sessions: &SessionIndex, comments: &Arena) -> PolarsResult<DataFrame> {
-    let mut session_id = StringChunkedBuilder::new("session_id".into(), rows.len());
-    let mut comment = StringChunkedBuilder::new("comment".into(), rows.len());
-    for r in rows {
+fn build(kept: &[(&Candidate, &Arena)], sessions: &SessionIndex) -> PolarsResult<DataFrame> {
+    let mut session_id = StringChunkedBuilder::new("session_id".into(), kept.len());
+    let mut comment = StringChunkedBuilder::new("comment".into(), kept.len());
+    for &(r, comments) in kept {
         session_id.append_value(sessions.id(r.session));
         comment.append_option((r.comment != NO_COMMENT).then(|| comments.get(r.comment)));
     }
+    let rows: Vec<&Candidate> = kept.iter().map(|&(r, _)| r).collect();
     let float = |name: &str, f: fn(&Candidate) -> f64| {
         let values: Float64Chunked = rows
             .iter()

@@ -32,15 +32,6 @@ impl Arena {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.text[start..self.ends[i]]
     }
-
-    /// Appends another arena's strings; returns the number the first of them now has.
-    pub fn append(&mut self, other: &Arena) -> u32 {
-        let first = self.ends.len() as u32;
-        let base = self.text.len();
-        self.text.push_str(&other.text);
-        self.ends.extend(other.ends.iter().map(|e| base + e));
-        first
-    }
 }
 
 /// Accepted session ids → their row number (rows are numbered in acceptance order).

@@ -163,9 +163,19 @@ pub fn ingest_sources(
     progress.set_length(sessions.len + feedback.len);
     let sessions_len = sessions.len;
     let mut s_blocks = Blocks::new(sessions.path, sessions.reader, opts.block_bytes, progress)?;
-    let s_table = Table::open(&mut s_blocks, SESSIONS, &opts.settings.columns.sessions, opts)?;
+    let s_table = Table::open(
+        &mut s_blocks,
+        SESSIONS,
+        &opts.settings.columns.sessions,
+        opts,
+    )?;
     let mut f_blocks = Blocks::new(feedback.path, feedback.reader, opts.block_bytes, progress)?;
-    let f_table = Table::open(&mut f_blocks, FEEDBACK, &opts.settings.columns.feedback, opts)?;
+    let f_table = Table::open(
+        &mut f_blocks,
+        FEEDBACK,
+        &opts.settings.columns.feedback,
+        opts,
+    )?;
     let s = sessions::read(&s_table, s_blocks, sessions_len, opts)?;
     let f = feedback::read(&f_table, f_blocks, &s.index, opts)?;
     let mut rejects = s.rejects;
