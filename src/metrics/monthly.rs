@@ -166,6 +166,8 @@ pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Resu
     visits(ingested)
         .filter(period.contains_date())
         .left_join(first.clone().lazy(), col("client_id"), col("client_id"))
+        // Nothing downstream reads these; a year of a chain's visits is held whole.
+        .drop(cols(["session_id", "client_name", "line"]))
         .collect()
         .map_err(err("the period's visits"))
 }
