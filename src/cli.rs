@@ -37,17 +37,46 @@ pub enum Command {
     Validate(InputArgs),
     /// Write a synthetic, seeded data set (sessions.csv and feedback.csv) of any size.
     Sample(SampleArgs),
+    /// Print a shell completion script to stdout (e.g. `practice-report completions bash`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    Man,
+    /// Propose a config for your own exports: reads their headers and first rows, finds the
+    /// delimiter, the date format and which header is which column, and writes
+    /// practice-report.toml.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Your sessions export.
+    #[arg(long, value_name = "PATH")]
+    pub sessions: PathBuf,
+    /// Your feedback export.
+    #[arg(long, value_name = "PATH")]
+    pub feedback: PathBuf,
+    /// Where to write the config.
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_CONFIG)]
+    pub config: PathBuf,
+    /// Overwrite the config if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The inputs and output shared by every reporting command.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// The sessions export.
-    #[arg(long, value_name = "PATH", default_value = "sample_data/sessions.csv")]
-    pub sessions: PathBuf,
-    /// The feedback export.
-    #[arg(long, value_name = "PATH", default_value = "sample_data/feedback.csv")]
-    pub feedback: PathBuf,
+    /// The sessions export [default: `input.sessions` of the config, else
+    /// sample_data/sessions.csv].
+    #[arg(long, value_name = "PATH")]
+    pub sessions: Option<PathBuf>,
+    /// The feedback export [default: `input.feedback` of the config, else
+    /// sample_data/feedback.csv].
+    #[arg(long, value_name = "PATH")]
+    pub feedback: Option<PathBuf>,
     /// Where reports and rejects.csv are written.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
@@ -78,12 +107,25 @@ pub struct InputArgs {
     pub verbose: u8,
 }
 
+/// Which month a report is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthChoice {
+    /// The latest month that has sessions (the default).
+    Latest,
+    /// The last complete calendar month as of today (or of `SOURCE_DATE_EPOCH`): what a
+    /// scheduled run on the first of the month wants.
+    Previous,
+    /// That month (its first day).
+    Month(chrono::NaiveDate),
+}
+
 /// A reporting command for one calendar month.
 #[derive(Debug, Clone, Args)]
 pub struct MonthArgs {
-    /// The month to report on, as YYYY-MM [default: the latest month that has sessions].
-    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
-    pub month: Option<chrono::NaiveDate>,
+    /// The month to report on: YYYY-MM, `latest` (the latest month that has sessions) or
+    /// `previous` (the last complete calendar month as of today) [default: latest].
+    #[arg(long, value_name = "YYYY-MM|latest|previous", value_parser = parse_month)]
+    pub month: Option<MonthChoice>,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -91,9 +133,10 @@ pub struct MonthArgs {
 /// The monthly batch.
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// The month to report on, as YYYY-MM [default: the latest month that has sessions].
-    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
-    pub month: Option<chrono::NaiveDate>,
+    /// The month to report on: YYYY-MM, `latest` (the latest month that has sessions) or
+    /// `previous` (the last complete calendar month as of today) [default: latest].
+    #[arg(long, value_name = "YYYY-MM|latest|previous", value_parser = parse_month)]
+    pub month: Option<MonthChoice>,
     /// Also each location's monthly, trends and techniques reports, into
     /// OUT/locations/<name>/.
     #[arg(long, conflicts_with = "location")]
@@ -137,13 +180,23 @@ fn parse_day(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
     in_reporting_range(d)
 }
 
-/// `YYYY-MM` → the first day of that month.
-fn parse_month(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+/// `latest`, `previous`, or `YYYY-MM` (→ the first day of that month).
+fn parse_month(s: &str) -> std::result::Result<MonthChoice, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "latest" => return Ok(MonthChoice::Latest),
+        "previous" => return Ok(MonthChoice::Previous),
+        _ => {}
+    }
     let d = chrono::NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
         .ok()
         .filter(|_| s.trim().len() == 7)
-        .ok_or_else(|| format!("{:?} is not a month written YYYY-MM", echo(s)))?;
-    in_reporting_range(d)
+        .ok_or_else(|| {
+            format!(
+                "{:?} is not a month written YYYY-MM, nor `latest` or `previous`",
+                echo(s)
+            )
+        })?;
+    in_reporting_range(d).map(MonthChoice::Month)
 }
 
 /// The years the input dates may have (SPEC "Values"): a report outside them has no data.
@@ -204,22 +257,12 @@ pub struct Config {
     pub verbosity: Verbosity,
 }
 
-const DEFAULT_CONFIG: &str = "practice-report.toml";
+/// The config file read when `--config` is not given (if it exists).
+pub const DEFAULT_CONFIG: &str = "practice-report.toml";
 
 impl InputArgs {
     /// Checks the arguments and reads the config file.
     pub fn into_config(self) -> Result<Config> {
-        let delimiter = match self.delimiter.as_deref() {
-            None => b',',
-            Some(d) => parse_delimiter(d)?,
-        };
-        let date_format = match self.date_format {
-            None => DateFormat::Iso,
-            Some(f) => {
-                check_date_format(&f)?;
-                DateFormat::Custom(f)
-            }
-        };
         let config_path = match self.config {
             Some(p) => Some(p),
             None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
@@ -228,6 +271,23 @@ impl InputArgs {
             Some(p) => Settings::load(p)?,
             None => Settings::default(),
         };
+        // A flag wins over the config's [input] table; a bad value in either is named so.
+        let delimiter = match (&self.delimiter, &settings.input.delimiter) {
+            (Some(d), _) => parse_delimiter(d, "--delimiter")?,
+            (None, Some(d)) => parse_delimiter(d, "config key `input.delimiter`")?,
+            (None, None) => b',',
+        };
+        let date_format = match (self.date_format, &settings.input.date_format) {
+            (Some(f), _) => {
+                check_date_format(&f, "--date-format")?;
+                DateFormat::Custom(f)
+            }
+            (None, Some(f)) => {
+                check_date_format(f, "config key `input.date_format`")?;
+                DateFormat::Custom(f.clone())
+            }
+            (None, None) => DateFormat::Iso,
+        };
         let verbosity = if self.quiet {
             Verbosity::Quiet
         } else if self.verbose > 0 {
@@ -235,9 +295,17 @@ impl InputArgs {
         } else {
             Verbosity::Normal
         };
+        let sessions = self
+            .sessions
+            .or_else(|| settings.input.sessions.clone())
+            .unwrap_or_else(|| PathBuf::from("sample_data/sessions.csv"));
+        let feedback = self
+            .feedback
+            .or_else(|| settings.input.feedback.clone())
+            .unwrap_or_else(|| PathBuf::from("sample_data/feedback.csv"));
         Ok(Config {
-            sessions: self.sessions,
-            feedback: self.feedback,
+            sessions,
+            feedback,
             out: self.out,
             config_path,
             ingest: Options {
@@ -254,22 +322,23 @@ impl InputArgs {
     }
 }
 
-fn parse_delimiter(d: &str) -> Result<u8> {
+/// A delimiter as written on the command line or in the config (`source` names which).
+pub(crate) fn parse_delimiter(d: &str, source: &str) -> Result<u8> {
     match d {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         _ if d.len() == 1 && d != "\"" && d != "\n" && d != "\r" => Ok(d.as_bytes()[0]),
         _ => Err(Error::Usage(format!(
-            "--delimiter {:?}: expected one ASCII character other than a quote or line break, or `tab`",
+            "{source} {:?}: expected one ASCII character other than a quote or line break, or `tab`",
             echo(d)
         ))),
     }
 }
 
-fn check_date_format(f: &str) -> Result<()> {
+fn check_date_format(f: &str, source: &str) -> Result<()> {
     use chrono::format::{Item, StrftimeItems};
     if f.trim().is_empty() || StrftimeItems::new(f).any(|i| matches!(i, Item::Error)) {
         return Err(Error::Usage(format!(
-            "--date-format {:?} is not a valid strftime format",
+            "{source} {:?} is not a valid strftime format",
             echo(f)
         )));
     }
@@ -289,20 +358,26 @@ mod tests {
 
     #[test]
     fn delimiters() {
-        assert_eq!(parse_delimiter(";").unwrap(), b';');
-        assert_eq!(parse_delimiter("tab").unwrap(), b'\t');
-        assert_eq!(parse_delimiter("\t").unwrap(), b'\t');
-        assert!(parse_delimiter(";;").is_err());
-        assert!(parse_delimiter("\"").is_err());
-        assert!(parse_delimiter("é").is_err());
+        let d = |s| parse_delimiter(s, "--delimiter");
+        assert_eq!(d(";").unwrap(), b';');
+        assert_eq!(d("tab").unwrap(), b'\t');
+        assert_eq!(d("\t").unwrap(), b'\t');
+        assert!(d(";;").is_err());
+        assert!(d("\"").is_err());
+        assert!(d("é").is_err());
     }
 
     #[test]
     fn months() {
         assert_eq!(
             parse_month("2026-03"),
-            Ok(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())
+            Ok(MonthChoice::Month(
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+            ))
         );
+        assert_eq!(parse_month(" Previous"), Ok(MonthChoice::Previous));
+        assert_eq!(parse_month("latest"), Ok(MonthChoice::Latest));
+        assert!(parse_month("last").is_err());
         assert!(parse_month("2026-3").is_err());
         assert!(parse_month("2026-13").is_err());
         assert!(parse_month("March").is_err());
@@ -310,8 +385,8 @@ mod tests {
 
     #[test]
     fn date_formats() {
-        assert!(check_date_format("%d/%m/%Y").is_ok());
-        assert!(check_date_format("%Q").is_err());
-        assert!(check_date_format("").is_err());
+        assert!(check_date_format("%d/%m/%Y", "--date-format").is_ok());
+        assert!(check_date_format("%Q", "--date-format").is_err());
+        assert!(check_date_format("", "--date-format").is_err());
     }
 }

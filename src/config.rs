@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 pub struct Settings {
     /// Shown on every page of every report.
     pub practice_name: String,
+    /// How the files are written (what `init` detected); `--delimiter` and `--date-format`
+    /// override it.
+    pub input: InputFormat,
     pub columns: Columns,
     pub techniques: Labels,
     pub regions: Labels,
@@ -24,12 +27,27 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             practice_name: "Practice report".to_string(),
+            input: InputFormat::default(),
             columns: Columns::default(),
             techniques: Labels::default(),
             regions: Labels::default(),
             thresholds: Thresholds::default(),
         }
     }
+}
+
+/// The `[input]` table: the exports (used when `--sessions`/`--feedback` are not given; a
+/// relative path is relative to the config file), and as the `--delimiter` and
+/// `--date-format` flags.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputFormat {
+    pub sessions: Option<std::path::PathBuf>,
+    pub feedback: Option<std::path::PathBuf>,
+    /// One character, or `tab`.
+    pub delimiter: Option<String>,
+    /// A chrono strftime format, e.g. `%d.%m.%Y`.
+    pub date_format: Option<String>,
 }
 
 /// Header aliases: canonical column name → the header the export uses instead.
@@ -141,6 +159,86 @@ impl Default for Thresholds {
     }
 }
 
+/// What `init` proposes for a clinic's exports.
+#[derive(Debug, Clone, Default)]
+pub struct Proposal {
+    pub sessions: std::path::PathBuf,
+    pub feedback: std::path::PathBuf,
+    /// As written in the config: one character, or `tab`.
+    pub delimiter: String,
+    /// None: the contract's YYYY-MM-DD.
+    pub date_format: Option<String>,
+    /// (contract column, the export's header if one was found, required).
+    pub session_columns: Vec<(&'static str, Option<String>, bool)>,
+    pub feedback_columns: Vec<(&'static str, Option<String>, bool)>,
+    /// Technique labels found (normalised), with how many sampled rows have each.
+    pub techniques: Vec<(String, usize)>,
+    /// Said at the top of the file (what was read, when).
+    pub written_from: String,
+}
+
+/// A TOML string (quoted and escaped).
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+impl Proposal {
+    /// The config file's text. Every contract column is listed: found ones mapped, the others
+    /// as comments to fill in; the technique labels as commented alias lines to edit.
+    pub fn to_toml(&self) -> String {
+        let mut t = String::new();
+        t += &format!(
+            "# Written by `practice-report init` {}.
+",
+            self.written_from
+        );
+        t += "# Check each line; `practice-report validate` reads the files with it.
+
+";
+        t += "practice_name = \"Practice report\"\n\n";
+        t += "[input]\n";
+        t += &format!("sessions = {}\n", quoted(&self.sessions.to_string_lossy()));
+        t += &format!("feedback = {}\n", quoted(&self.feedback.to_string_lossy()));
+        t += &format!("delimiter = {}\n", quoted(&self.delimiter));
+        match &self.date_format {
+            Some(f) => t += &format!("date_format = {}\n", quoted(f)),
+            None => t += "# date_format: the dates are YYYY-MM-DD, the default\n",
+        }
+        for (table, columns) in [
+            ("sessions", &self.session_columns),
+            ("feedback", &self.feedback_columns),
+        ] {
+            t += &format!("\n# contract column = the header in your {table} export\n");
+            t += &format!("[columns.{table}]\n");
+            for (name, header, required) in columns.iter() {
+                match header {
+                    Some(h) => t += &format!("{name} = {}\n", quoted(h)),
+                    None if *required => {
+                        t += &format!(
+                            "# {name} = \"?\"   # REQUIRED: no header found, name it here\n"
+                        )
+                    }
+                    None => t += &format!("# {name} = \"\"   # optional: not found\n"),
+                }
+            }
+        }
+        t += "\n# The technique labels found (normalised), with how many of the rows read have\n";
+        t += "# each. To count two spellings as one technique, uncomment a line and name the\n";
+        t += "# label it is the same as, e.g. \"dry_needle\" = \"dry_needling\".\n";
+        t += "[techniques.aliases]\n";
+        for (label, n) in &self.techniques {
+            t += &format!(
+                "# {} = {}   # {n} {}\n",
+                quoted(label),
+                quoted(label),
+                if *n == 1 { "row" } else { "rows" }
+            );
+        }
+        t += "\n[thresholds]\nresponder = 0.30\nsoreness_hours = 48\nlow_sample = 10\n";
+        t
+    }
+}
+
 impl Settings {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Settings> {
@@ -148,11 +246,23 @@ impl Settings {
             path: path.to_path_buf(),
             source,
         })?;
-        Settings::parse(&text).map_err(|message| Error::Config {
+        let mut settings = Settings::parse(&text).map_err(|message| Error::Config {
             path: path.to_path_buf(),
             // toml quotes the offending line, which can be anything.
             message: crate::error::clip(&message, 3 * crate::error::ECHO_CHARS),
-        })
+        })?;
+        // The exports' paths are relative to the config file, wherever the run starts (cron
+        // starts in the home folder).
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for p in [&mut settings.input.sessions, &mut settings.input.feedback]
+            .into_iter()
+            .flatten()
+        {
+            if p.is_relative() {
+                *p = dir.join(&*p);
+            }
+        }
+        Ok(settings)
     }
 
     /// Parses config text; the error message names the offending key.
@@ -213,6 +323,9 @@ mod tests {
         let s = Settings::parse(
             r#"
 practice_name = "Harbour Street Massage"
+[input]
+delimiter = ";"
+date_format = "%d.%m.%Y"
 [columns.sessions]
 session_id = "Appointment #"
 [columns.feedback]
@@ -228,6 +341,8 @@ low_sample = 5
         )
         .unwrap();
         assert_eq!(s.practice_name, "Harbour Street Massage");
+        assert_eq!(s.input.delimiter.as_deref(), Some(";"));
+        assert_eq!(s.input.date_format.as_deref(), Some("%d.%m.%Y"));
         assert_eq!(
             s.columns.sessions.alias("session_id"),
             Some("Appointment #")
@@ -243,6 +358,46 @@ low_sample = 5
         assert_eq!(s.thresholds.responder, 0.5);
         assert_eq!(s.thresholds.soreness_hours, 48.0);
         assert_eq!(s.thresholds.low_sample, 5);
+    }
+
+    #[test]
+    fn the_example_config_reads() {
+        let s = Settings::parse(include_str!("../practice-report.example.toml")).unwrap();
+        assert_eq!(
+            s.practice_name,
+            "Harbour Street Massage & Trigger Point Clinic"
+        );
+    }
+
+    #[test]
+    fn a_proposal_reads_back() {
+        let p = Proposal {
+            sessions: "/data/Bookings \"Oct\".csv".into(),
+            feedback: "fb.csv".into(),
+            delimiter: ";".to_string(),
+            date_format: Some("%d.%m.%Y".to_string()),
+            session_columns: vec![
+                ("session_id", Some("Booking #".to_string()), true),
+                ("therapist", None, true),
+                ("fee", None, false),
+            ],
+            feedback_columns: vec![("session_id", Some("Booking #".to_string()), true)],
+            techniques: vec![("dry_needling".to_string(), 12)],
+            written_from: "from test".to_string(),
+        };
+        let text = p.to_toml();
+        let s = Settings::parse(&text).unwrap();
+        assert_eq!(
+            s.input.sessions.as_deref(),
+            Some(Path::new("/data/Bookings \"Oct\".csv"))
+        );
+        assert_eq!(s.input.delimiter.as_deref(), Some(";"));
+        assert_eq!(s.input.date_format.as_deref(), Some("%d.%m.%Y"));
+        assert_eq!(s.columns.sessions.alias("session_id"), Some("Booking #"));
+        assert_eq!(s.columns.sessions.alias("therapist"), None);
+        assert!(text.contains("# therapist = \"?\"   # REQUIRED"), "{text}");
+        assert!(text.contains("# \"dry_needling\" = \"dry_needling\"   # 12 rows"));
+        assert!(s.techniques.aliases.is_empty());
     }
 
     #[test]

@@ -35,5 +35,8 @@ pub fn run(cli: cli::Cli) -> Result<i32> {
         }
         cli::Command::Validate(args) => commands::validate::run(&args.into_config()?),
         cli::Command::Sample(args) => commands::sample::run(&args),
+        cli::Command::Completions { shell } => commands::shell::completions(shell),
+        cli::Command::Man => commands::shell::man(),
+        cli::Command::Init(args) => commands::init::run(&args),
     }
 }

@@ -52,7 +52,7 @@ pub fn run(
     let (ingested, location) = super::report_inputs(cfg)?;
     let to = match to {
         Some(d) => d,
-        None => super::monthly::report_month(&ingested, None)?.to,
+        None => super::monthly::report_month(cfg, &ingested, None)?.to,
     };
     let period = Period {
         from: from.unwrap_or_else(|| Period::month_of(to).from),

@@ -1,9 +1,11 @@
 //! One file per subcommand: each wires ingest → metrics → report for its job.
 
 pub mod clients;
+pub mod init;
 pub mod monthly;
 pub mod run;
 pub mod sample;
+pub mod shell;
 pub mod techniques;
 pub mod trends;
 pub mod validate;
@@ -135,13 +137,26 @@ pub(crate) fn exit_code(cfg: &Config, ingested: &Ingested) -> i32 {
     }
 }
 
+/// `SOURCE_DATE_EPOCH` as a time, when set and valid.
+fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+}
+
+/// Today: the day of `SOURCE_DATE_EPOCH` when set, else the local calendar day (a clinic's
+/// "last month" is its own).
+pub(crate) fn today() -> chrono::NaiveDate {
+    source_date_epoch()
+        .map(|t| t.date_naive())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
 /// The generation date printed on every page and stamped in the PDFs: `SOURCE_DATE_EPOCH`
 /// when set (reproducible builds), else today. Returns the date text and its Unix time.
 pub(crate) fn generation_date() -> (String, i64) {
-    let from_env = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0));
+    let from_env = source_date_epoch();
     // Without it, the day alone: a report rerun the same day is byte-identical.
     let when = from_env.unwrap_or_else(|| {
         let today = chrono::Utc::now().date_naive();

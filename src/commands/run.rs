@@ -5,18 +5,16 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
-use crate::cli::{Config, Verbosity};
+use crate::cli::{Config, MonthChoice, Verbosity};
 use crate::error::Result;
 use crate::ingest::Ingested;
 use crate::metrics::clients::Selection;
 use crate::metrics::Period;
 use crate::report::pdf::Fonts;
 
-pub fn run(cfg: &Config, month: Option<NaiveDate>, each_location: bool) -> Result<i32> {
+pub fn run(cfg: &Config, month: Option<MonthChoice>, each_location: bool) -> Result<i32> {
     let (ingested, location) = super::report_inputs(cfg)?;
-    let period = super::monthly::report_month(&ingested, month)?;
+    let period = super::monthly::report_month(cfg, &ingested, month)?;
     let fonts = super::load_fonts(cfg, &ingested)?;
     let loc = location.as_deref();
     let mut written = super::monthly::write(cfg, &ingested, period, &fonts, loc)?;

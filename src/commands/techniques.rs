@@ -15,7 +15,7 @@ pub fn run(cfg: &Config, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Resu
     let (ingested, location) = super::report_inputs(cfg)?;
     let to = match to {
         Some(d) => d,
-        None => super::monthly::report_month(&ingested, None)?.to,
+        None => super::monthly::report_month(cfg, &ingested, None)?.to,
     };
     let span = match from {
         Some(from) => Period { from, to },

@@ -2,18 +2,16 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
-use crate::cli::Config;
+use crate::cli::{Config, MonthChoice};
 use crate::error::Result;
 use crate::ingest::Ingested;
 use crate::metrics::{self, Period};
 use crate::report;
 use crate::report::pdf::{Fonts, Furniture};
 
-pub fn run(cfg: &Config, month: Option<NaiveDate>) -> Result<i32> {
+pub fn run(cfg: &Config, month: Option<MonthChoice>) -> Result<i32> {
     let (ingested, location) = super::report_inputs(cfg)?;
-    let period = super::monthly::report_month(&ingested, month)?;
+    let period = super::monthly::report_month(cfg, &ingested, month)?;
     let fonts = super::load_fonts(cfg, &ingested)?;
     let written = write(cfg, &ingested, period, &fonts, location.as_deref())?;
     super::warn_missing_glyphs(cfg, &fonts);

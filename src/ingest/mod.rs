@@ -6,6 +6,7 @@
 
 mod blocks;
 pub mod columns;
+pub mod detect;
 mod feedback;
 mod index;
 mod labels;

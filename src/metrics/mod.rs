@@ -90,6 +90,19 @@ pub fn latest_date(ingested: &Ingested) -> Result<Option<NaiveDate>> {
     Ok(value_i64(&df, "date", 0).and_then(days_to_date))
 }
 
+/// How many accepted sessions fall in `period`.
+pub fn sessions_in(ingested: &Ingested, period: Period) -> Result<u64> {
+    let df = ingested
+        .sessions
+        .clone()
+        .lazy()
+        .filter(period.contains_date())
+        .select([len().alias("n")])
+        .collect()
+        .map_err(Error::polars("counting the period's sessions"))?;
+    Ok(value_i64(&df, "n", 0).unwrap_or(0).max(0) as u64)
+}
+
 pub(crate) fn days_to_date(days: i64) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(Duration::days(days))
 }
