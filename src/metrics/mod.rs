@@ -116,6 +116,7 @@ pub fn visits(ingested: &Ingested) -> LazyFrame {
         col("pain_followup"),
         col("mobility"),
         col("satisfaction"),
+        col("comment"),
         lit(true).alias("has_feedback"),
     ]);
     ingested

@@ -152,7 +152,7 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
     );
 
     doc.heading("Visits", 60.0);
-    let rows: Vec<Vec<Cell>> = c
+    let mut rows: Vec<Vec<Cell>> = c
         .visits
         .iter()
         .map(|v| {
@@ -179,23 +179,29 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
             ]
         })
         .collect();
-    table::draw(
-        &mut doc,
-        &[
-            Column::text("Date", 1.3),
-            Column::wrapping("Therapist", 1.3),
-            Column::wrapping("Technique", 1.4),
-            Column::wrapping("Regions", 1.3),
-            Column::number("Pain before", 0.8),
-            Column::number("Pain after", 0.8),
-            Column::number("Follow-up", 0.8),
-            Column::number("Soreness", 0.9),
-            Column::number("Satisfaction", 0.8),
-            Column::wrapping("Comment", 2.4),
-        ],
-        &rows,
-        None,
-    );
+    let mut columns = vec![
+        Column::text("Date", 1.3),
+        Column::wrapping("Therapist", 1.3),
+        Column::wrapping("Technique", 1.4),
+        Column::wrapping("Regions", 1.3),
+        Column::number("Pain before", 0.8),
+        Column::number("Pain after", 0.8),
+        Column::number("Follow-up", 0.8),
+        Column::number("Soreness", 0.9),
+        Column::number("Satisfaction", 0.8),
+        Column::wrapping("Comment", 2.4),
+    ];
+    // No comment at any visit: the column's room goes to the words of the others.
+    if rows
+        .iter()
+        .all(|r| r.last().is_none_or(|c| c.text.is_empty()))
+    {
+        columns.pop();
+        for r in &mut rows {
+            r.pop();
+        }
+    }
+    table::draw(&mut doc, &columns, &rows, None);
 
     doc.heading("How to read this summary", 60.0);
     let pct = (th.responder * 100.0).round();

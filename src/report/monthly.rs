@@ -42,12 +42,15 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
         colour::PALETTE[i % colour::PALETTE.len()]
     };
 
-    doc.heading("Sessions by technique", 60.0);
     let bars: Vec<Bar> = m
         .by_technique
         .iter()
         .map(|g| Bar::count(names.technique(&g.name), g.sessions, colour_of(&g.name)))
         .collect();
+    doc.heading(
+        "Sessions by technique",
+        chart::hbars_height(bars.len(), false).min(400.0),
+    );
     chart::hbars(
         &mut doc,
         &bars,
@@ -143,12 +146,15 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
         locations_section(&mut doc, m, locations, &fell, &dagger_note);
     }
 
-    doc.heading("Body regions treated", 60.0);
     let region_bars: Vec<Bar> = m
         .by_region
         .iter()
         .map(|r| Bar::count(names.region(&r.region), r.sessions, colour::PALETTE[4]))
         .collect();
+    doc.heading(
+        "Body regions treated",
+        chart::hbars_height(region_bars.len(), false).min(400.0),
+    );
     chart::hbars(
         &mut doc,
         &region_bars,
@@ -212,11 +218,14 @@ fn locations_section(
         &rows,
         Some(dagger_note),
     );
-    doc.heading(&format!("{fell} by location"), 80.0);
     let bars: Vec<Bar> = locations
         .iter()
         .filter_map(|l| cells::responder_bar(name(l), &l.group.outcomes, colour::PALETTE[0]))
         .collect();
+    doc.heading(
+        &format!("{fell} by location"),
+        chart::hbars_height(bars.len(), true).min(400.0),
+    );
     if bars.iter().any(|b| b.faint) {
         doc.footnote(dagger_note);
     }
@@ -273,7 +282,7 @@ type Tile<'a> = (&'a str, String, String, Option<(String, Trend)>);
 /// The seven headline figures, each with its change against the month before.
 fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
     let fell = format!(
-        "Clients whose pain fell by {}% or more",
+        "Sessions where pain fell by {}% or more",
         (responder * 100.0).round()
     );
     let t = &m.totals;
@@ -327,8 +336,9 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
         (
             fell.as_str(),
             format::percent(m.overall.responders.rate),
+            // What the share counts: sessions with a pain score before and at follow-up.
             format!(
-                "{} of {} sessions",
+                "{} of {} followed up",
                 format::count(m.overall.responders.responders),
                 format::count(m.overall.responders.eligible)
             ),

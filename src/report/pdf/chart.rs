@@ -137,6 +137,13 @@ pub fn empty(doc: &mut Doc<'_>, message: &str, height: f32) {
 }
 
 /// Horizontal bars, one per item in the order given.
+/// The height [`hbars`] takes for `n` bars: a heading keeps this much room below it, so it
+/// never ends a page without its chart.
+pub fn hbars_height(n: usize, reference: bool) -> f32 {
+    let top_pad = if reference { 12.0 } else { 2.0 };
+    top_pad + n.max(1) as f32 * (BAR_H + BAR_GAP) + 30.0
+}
+
 pub fn hbars(
     doc: &mut Doc<'_>,
     bars: &[Bar],
@@ -163,7 +170,7 @@ pub fn hbars(
     let x0 = LEFT + label_w + 8.0;
     let x1 = RIGHT - value_w;
     let top_pad = if reference.is_some() { 12.0 } else { 2.0 };
-    let height = top_pad + bars.len() as f32 * (BAR_H + BAR_GAP) + 30.0;
+    let height = hbars_height(bars.len(), reference.is_some());
     doc.ensure(height);
     let top = doc.y + top_pad;
 

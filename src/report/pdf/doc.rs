@@ -180,14 +180,22 @@ impl<'f> Doc<'f> {
                 if let Some((from, to, _)) = line.take() {
                     lines.push(slice(from, to));
                 }
-                // A word wider than the line: cut it by characters.
+                // A word wider than the line: cut it after a hyphen where there is one on
+                // the line, else by characters.
+                let chars: Vec<char> = joined[at[start]..at[end]].chars().collect();
                 let (mut piece, mut w) = (start, 0.0f32);
+                let mut after_hyphen: Option<usize> = None;
                 for (i, &a) in advances.iter().enumerate().take(end).skip(start) {
                     w += a;
                     if w > max && i > piece {
-                        lines.push(slice(piece, i));
-                        piece = i;
-                        w = a;
+                        let cut = after_hyphen.filter(|&h| h > piece && h <= i).unwrap_or(i);
+                        lines.push(slice(piece, cut));
+                        piece = cut;
+                        w = advances[cut..=i].iter().sum();
+                        after_hyphen = None;
+                    }
+                    if chars[i - start] == '-' {
+                        after_hyphen = Some(i + 1);
                     }
                 }
                 line = Some((piece, end, w));
@@ -437,7 +445,10 @@ mod tests {
                     piece.push(c);
                     if d.width(&piece, look) > max && piece.chars().count() > 1 {
                         piece.pop();
+                        let cut = piece.rfind('-').map_or(piece.len(), |h| h + 1);
+                        let rest = piece.split_off(cut);
                         lines.push(std::mem::take(&mut piece));
+                        piece = rest;
                         piece.push(c);
                     }
                 }
@@ -458,6 +469,8 @@ mod tests {
         "a  b\tc\n\nsecond paragraph   here",
         "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
         "x ",
+        "trigger-point-therapy-of-the-upper-trapezius twice-weekly",
+        "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z--",
     ];
 
     #[test]

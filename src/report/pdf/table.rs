@@ -92,28 +92,81 @@ impl Cell {
 
 const PAD: f32 = 4.0;
 
+/// A column title in one line when it fits, else in two lines as even as possible ("Pain fell
+/// ≥ 30%" over "(95% CI)", not "(95%" over "CI)"), else wrapped.
+fn balanced(doc: &Doc<'_>, title: &str, look: Look, max: f32) -> Vec<String> {
+    if doc.width(title, look) <= max {
+        return vec![title.to_string()];
+    }
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let best = (1..words.len())
+        .map(|k| {
+            let (a, b) = (words[..k].join(" "), words[k..].join(" "));
+            let w = doc.width(&a, look).max(doc.width(&b, look));
+            (w, a, b)
+        })
+        .filter(|(w, _, _)| *w <= max)
+        .min_by(|x, y| x.0.total_cmp(&y.0));
+    match best {
+        Some((_, a, b)) => vec![a, b],
+        None => doc.wrap(title, look, max),
+    }
+}
+
 /// Column widths: each column's natural width (its widest cell, its longest header word),
 /// the space left over shared by weight; when the natural widths overflow, the text columns
 /// give way (they shorten or wrap) and the numbers keep theirs.
 fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
     let available = RIGHT - LEFT;
     let header_look = Look::BODY.bold().sized(7.5);
+    let longest_word = |text: &str, look: Look| {
+        text.split_whitespace()
+            .map(|w| doc.width(w, look))
+            .fold(0.0f32, f32::max)
+    };
     let header_min: Vec<f32> = columns
         .iter()
-        .map(|c| {
-            c.title
-                .split_whitespace()
-                .map(|w| doc.width(w, header_look))
-                .fold(0.0f32, f32::max)
-                + 2.0 * PAD
-                + 1.0
+        .map(|c| longest_word(&c.title, header_look) + 2.0 * PAD + 1.0)
+        .collect();
+    // A title may take two lines, never more: "Sore > 48 h" is "Sore >" over "48 h".
+    let header_natural: Vec<f32> = columns
+        .iter()
+        .zip(&header_min)
+        .map(|(c, &min)| {
+            let words: Vec<&str> = c.title.split_whitespace().collect();
+            let two_lines = (1..words.len())
+                .map(|k| {
+                    let first = doc.width(&words[..k].join(" "), header_look);
+                    let second = doc.width(&words[k..].join(" "), header_look);
+                    first.max(second)
+                })
+                .fold(f32::INFINITY, f32::min);
+            let two_lines = if two_lines.is_finite() {
+                two_lines + 2.0 * PAD + 1.0
+            } else {
+                min
+            };
+            min.max(two_lines)
+        })
+        .collect();
+    // The widest word of each column's cells: wrapped text breaks between words, not inside.
+    let word_floor: Vec<f32> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|cell| longest_word(&cell.text, cell.look))
+                .fold(0.0f32, f32::max);
+            header_min[i].max(widest + 2.0 * PAD + 1.0)
         })
         .collect();
     let natural: Vec<f32> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let header = header_min[i] - 2.0 * PAD - 1.0;
+            let header = header_natural[i] - 2.0 * PAD - 1.0;
             let cells = rows
                 .iter()
                 .filter_map(|r| r.get(i))
@@ -164,14 +217,36 @@ fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
         .map(|(n, _)| n)
         .sum();
     let room = available - fixed;
-    if text > 0.0 && room > 40.0 {
-        // Shrink in proportion, but never below the column's longest header word.
-        let floors: f32 = columns
+    // Shrink in proportion, but never below a column's widest word (wrapped text breaks
+    // between words). When those do not all fit, the column with the most weight (prose,
+    // such as comments) gives way first, down to its longest header word; then the next.
+    let floor_sum = |floor: &[f32]| -> f32 {
+        columns
             .iter()
-            .zip(&header_min)
+            .zip(floor)
             .filter(|(c, _)| is_text(c))
             .map(|(_, h)| h)
-            .sum();
+            .sum()
+    };
+    let mut give_way: Vec<usize> = (0..columns.len())
+        .filter(|&i| is_text(&columns[i]))
+        .collect();
+    give_way.sort_by(|&a, &b| {
+        columns[b]
+            .weight
+            .total_cmp(&columns[a].weight)
+            .then(word_floor[b].total_cmp(&word_floor[a]))
+    });
+    let mut floor = word_floor;
+    for i in give_way {
+        if floor_sum(&floor) <= room {
+            break;
+        }
+        floor[i] = header_min[i];
+    }
+    let header_min = floor;
+    if text > 0.0 && room > 40.0 {
+        let floors = floor_sum(&header_min);
         let flexible = (text - floors).max(1.0);
         let spare = (room - floors).max(0.0);
         natural
@@ -216,7 +291,7 @@ pub fn draw(doc: &mut Doc<'_>, columns: &[Column], rows: &[Vec<Cell>], footnote:
         let lines: Vec<Vec<String>> = columns
             .iter()
             .zip(&widths)
-            .map(|(c, w)| doc.wrap(&c.title, look, w - 2.0 * PAD))
+            .map(|(c, w)| balanced(doc, &c.title, look, w - 2.0 * PAD))
             .collect();
         let n = lines.iter().map(Vec::len).max().unwrap_or(1) as f32;
         let h = n * header_size * 1.3 + 2.0 * PAD;
