@@ -2,10 +2,12 @@
 //! seeded (same seed, same bytes) and streamed (only clients in an open course of treatment
 //! are held in memory, so ten million sessions need no more than a few hundred MB).
 //!
-//! Realism is what the reports need to show: clients who come back over a course of visits
-//! and whose pain falls, techniques with different true effects and soreness profiles,
-//! several body regions, feedback for about 70% of sessions (some answered twice), missing
-//! optional values, names in several scripts, and fees by duration.
+//! Realism is what the reports need to show: days that are busier or quieter (weekdays over
+//! Saturdays, closed Sundays and holidays, a quieter August and December), clients who come
+//! once, now and then, or weekly for a course of 6–10 visits while their pain eases,
+//! techniques with different true effects and soreness profiles, several body regions,
+//! feedback for about 70% of sessions (some answered twice), missing optional values, names
+//! in several scripts, and fees by duration.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -185,6 +187,8 @@ struct Client {
     pain: f64,
     visits_left: u32,
     interval_days: i64,
+    /// A weekly course: every seven days, pain easing from visit to visit.
+    weekly: bool,
 }
 
 /// A client waiting for their next visit, ordered by day, then id (deterministic).
@@ -219,13 +223,31 @@ pub struct SampleStats {
     pub therapists: usize,
 }
 
-/// How busy a weekday is: closed on Sundays, half a day on Saturdays.
-fn day_weight(d: NaiveDate) -> u64 {
-    match d.weekday() {
-        Weekday::Sun => 0,
-        Weekday::Sat => 1,
-        _ => 2,
+/// Days the practice is closed besides Sundays: (month, day).
+const HOLIDAYS: &[(u32, u32)] = &[(1, 1), (5, 1), (12, 24), (12, 25), (12, 26), (12, 31)];
+
+/// How busy a day is, in parts of a million of a usual weekday: closed on Sundays and
+/// holidays, Saturdays about half a day, Mondays busiest, Fridays quieter, August and
+/// December quieter still, and every day its own ups and downs (from `rng`).
+fn day_weight(d: NaiveDate, rng: &mut ChaCha8Rng) -> u64 {
+    let noise: u64 = rng.random_range(65..=135);
+    if HOLIDAYS.contains(&(d.month(), d.day())) {
+        return 0;
     }
+    let weekday: u64 = match d.weekday() {
+        Weekday::Sun => return 0,
+        Weekday::Sat => 50,
+        Weekday::Mon => 110,
+        Weekday::Fri => 90,
+        _ => 100,
+    };
+    let season: u64 = match d.month() {
+        8 => 65,
+        12 => 75,
+        1 | 7 => 90,
+        _ => 100,
+    };
+    weekday * season * noise
 }
 
 fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
@@ -361,8 +383,20 @@ impl Generator {
                 }
             })
             .unwrap_or(0);
-        // A course: one-off visits are common, long courses rare; mean about seven.
-        let visits = 1 + (rng.random::<f64>().powf(1.6) * 16.0) as u32;
+        // Many come once; some come weekly for a course of 6–10 visits; the others now and
+        // then, a few times.
+        let kind: f64 = rng.random();
+        let (visits, interval_days, weekly) = if kind < 0.40 {
+            (1, 14, false)
+        } else if kind < 0.55 {
+            (rng.random_range(6..=10), 7, true)
+        } else {
+            (
+                2 + (rng.random::<f64>().powf(1.5) * 10.0) as u32,
+                rng.random_range(9..35),
+                false,
+            )
+        };
         Due {
             day,
             client: Client {
@@ -374,7 +408,8 @@ impl Generator {
                 duration,
                 pain: rng.random_range(4.0..9.5),
                 visits_left: visits,
-                interval_days: rng.random_range(5..22),
+                interval_days,
+                weekly,
             },
         }
     }
@@ -498,8 +533,11 @@ impl Generator {
             }
         }
 
-        // Pain carried to the next visit drifts towards the follow-up level.
-        c.pain = (0.65 * followup + 0.35 * before + rng.random_range(-0.5..0.6)).clamp(0.5, 10.0);
+        // Pain carried to the next visit drifts towards the follow-up level; over a weekly
+        // course it eases further.
+        let ease = if c.weekly { 0.4 } else { 0.0 };
+        c.pain =
+            (0.65 * followup + 0.35 * before - ease + rng.random_range(-0.5..0.6)).clamp(0.5, 10.0);
         c.visits_left -= 1;
         Ok((c.visits_left > 0).then_some(c))
     }
@@ -570,13 +608,16 @@ pub fn generate_chain(
     let end = NaiveDate::from_ymd_opt(y, m, d).expect("END_DATE is a date");
     let start = end - Duration::days(SPAN_DAYS - 1);
     let days: Vec<NaiveDate> = (0..SPAN_DAYS).map(|i| start + Duration::days(i)).collect();
-    let total_weight: u64 = days.iter().map(|&d| day_weight(d)).sum();
+    // The days' ups and downs come from a stream of their own, drawn once up front.
+    let mut day_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0DA7_50FB_05E0);
+    let weights: Vec<u64> = days.iter().map(|&d| day_weight(d, &mut day_rng)).collect();
+    let total_weight: u64 = weights.iter().sum();
     let mut waiting: BinaryHeap<Reverse<Due>> = BinaryHeap::new();
     let mut cumulative_weight = 0u64;
     let mut written = 0u64;
     for (i, &date) in days.iter().enumerate() {
         let day = i as i64;
-        let weight = day_weight(date);
+        let weight = weights[i];
         if weight == 0 {
             continue;
         }
@@ -600,7 +641,11 @@ pub fn generate_chain(
         }
         for client in today {
             if let Some(next) = g.visit(client, date, &mut sessions, &mut feedback)? {
-                let gap = next.interval_days + g.rng.random_range(-2..=3);
+                let gap = if next.weekly {
+                    7
+                } else {
+                    next.interval_days + g.rng.random_range(-2..=3)
+                };
                 waiting.push(Reverse(Due {
                     day: day + gap.max(1),
                     client: next,

@@ -30,7 +30,9 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
         ),
     );
 
-    tiles(&mut doc, m, &before, settings.thresholds.responder);
+    // The tiles are narrow: "vs Sep 2026" (the subtitle names the month in full).
+    let before_short = m.previous.period.from.format("%b %Y").to_string();
+    tiles(&mut doc, m, &before_short, settings.thresholds.responder);
 
     // A technique keeps its colour in every chart: its place in the by-technique list.
     let colour_of = |name: &str| {

@@ -231,84 +231,62 @@ impl Fonts {
     }
 }
 
-/// Font files under the usual directories, in a fixed order.
-fn font_files() -> Vec<PathBuf> {
-    let mut dirs = vec![
-        PathBuf::from("/usr/share/fonts"),
-        PathBuf::from("/usr/local/share/fonts"),
-    ];
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(Path::new(&home).join(".fonts"));
-        dirs.push(Path::new(&home).join(".local/share/fonts"));
-    }
-    let mut files = Vec::new();
-    let mut stack = dirs;
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p
-                .extension()
-                .and_then(|x| x.to_str())
-                .is_some_and(|x| matches!(x.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc"))
-            {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// System fonts that cover `lacking`, the widest coverage first (ties: path order).
+/// System fonts that cover `lacking`, the widest coverage first. The system's fonts are
+/// found by fontdb (the folders of Linux, macOS and Windows, and fontconfig's), listed once
+/// per run and read through memory maps; ties go to regular faces, then to path order, so the
+/// choice does not depend on the order the system lists its folders in.
 fn system_fallbacks(lacking: &BTreeSet<char>) -> Vec<Face> {
+    let mut db = fontdb::Database::new();
+    db.load_system_fonts();
+    let path_of = |f: &fontdb::FaceInfo| match &f.source {
+        fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => p.clone(),
+        fontdb::Source::Binary(_) => PathBuf::new(),
+    };
+    // Regular faces first: a bold or light face is a poor stand-in for body text.
+    // (not regular, path, index in the file, fontdb's id)
+    type SystemFace = (bool, PathBuf, u32, fontdb::ID);
+    let mut faces: Vec<SystemFace> = db
+        .faces()
+        .map(|f| {
+            let plain = f.weight == fontdb::Weight::NORMAL && f.style == fontdb::Style::Normal;
+            (!plain, path_of(f), f.index, f.id)
+        })
+        .collect();
+    faces.sort();
     let mut left: BTreeSet<char> = lacking.clone();
     let mut chosen = Vec::new();
-    // Regular faces first: a bold or light file is a poor stand-in for body text.
-    let mut files = font_files();
-    files.sort_by_key(|p| {
-        let n = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        (
-            n.contains("bold") || n.contains("light") || n.contains("extra"),
-            p.clone(),
-        )
-    });
     while !left.is_empty() {
-        let mut best: Option<(usize, &PathBuf)> = None;
-        for path in &files {
-            let Ok(bytes) = std::fs::read(path) else {
-                continue;
-            };
-            let Ok(face) = ttf_parser::Face::parse(&bytes, 0) else {
-                continue;
-            };
-            let covered = left
-                .iter()
-                .filter(|&&c| face.glyph_index(c).is_some())
-                .count();
+        let mut best: Option<(usize, &SystemFace)> = None;
+        for f in &faces {
+            let covered = db
+                .with_face_data(f.3, |data, index| {
+                    let face = ttf_parser::Face::parse(data, index).ok()?;
+                    Some(
+                        left.iter()
+                            .filter(|&&c| face.glyph_index(c).is_some())
+                            .count(),
+                    )
+                })
+                .flatten()
+                .unwrap_or(0);
             if covered > best.map_or(0, |b| b.0) {
-                best = Some((covered, path));
+                best = Some((covered, f));
             }
         }
-        let Some((_, path)) = best else { break };
-        let Ok(bytes) = std::fs::read(path) else {
+        let Some((_, (_, path, index, id))) = best else {
             break;
         };
         // Kept for the life of the process, like the embedded fonts.
-        let Some(face) = Face::load(
-            path.display().to_string(),
-            Box::leak(bytes.into_boxed_slice()),
-            0,
-        ) else {
-            break;
-        };
+        let loaded = db
+            .with_face_data(*id, |data, _| {
+                Face::load(
+                    path.display().to_string(),
+                    Box::leak(data.to_vec().into_boxed_slice()),
+                    *index,
+                )
+            })
+            .flatten();
+        let Some(face) = loaded else { break };
         left.retain(|&c| !face.has(c));
         chosen.push(face);
     }
@@ -338,15 +316,14 @@ mod tests {
         let text = "Ann 김민준";
         let fonts = Fonts::load(None, text).unwrap();
         let runs = fonts.runs(text, Style::Regular);
-        let system_has_hangul = font_files().iter().any(|p| {
-            std::fs::read(p)
-                .ok()
-                .and_then(|b| {
-                    ttf_parser::Face::parse(&b, 0)
-                        .ok()
-                        .map(|f| f.glyph_index('김').is_some())
-                })
-                .unwrap_or(false)
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let system_has_hangul = db.faces().any(|f| {
+            db.with_face_data(f.id, |data, index| {
+                ttf_parser::Face::parse(data, index)
+                    .is_ok_and(|face| face.glyph_index('김').is_some())
+            })
+            .unwrap_or(false)
         });
         if system_has_hangul {
             assert_eq!(runs[0], (FaceRef::Base(Style::Regular), "Ann "));
