@@ -173,16 +173,21 @@ pub(crate) fn generation_date() -> (String, i64) {
 pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<crate::report::pdf::Fonts> {
     use polars::prelude::*;
     let mut needed = cfg.ingest.settings.practice_name.clone();
-    // Client names too: the summaries show them (any script), the aggregate reports never do.
-    if let Ok(names) = ingested
-        .sessions
-        .clone()
-        .lazy()
-        .select([col("client_name").unique().alias("v")])
-        .collect()
-    {
-        if let Ok(c) = names.column("v").and_then(|c| c.str().cloned()) {
-            needed.extend(c.iter().flatten());
+    // Client names and comments too: the summaries show them (any script), the aggregate
+    // reports never do.
+    for (frame, column) in [
+        (&ingested.sessions, "client_name"),
+        (&ingested.feedback, "comment"),
+    ] {
+        if let Ok(values) = frame
+            .clone()
+            .lazy()
+            .select([col(column).unique().alias("v")])
+            .collect()
+        {
+            if let Ok(c) = values.column("v").and_then(|c| c.str().cloned()) {
+                needed.extend(c.iter().flatten());
+            }
         }
     }
     for expr in [

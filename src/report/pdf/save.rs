@@ -3,7 +3,6 @@
 //! and its dates and trailer /ID are fixed, so the same report is the same bytes.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 
 use lopdf::{Object, StringFormat};
 use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
@@ -18,6 +17,7 @@ pub(super) fn font_id(face: FaceRef) -> FontId {
         FaceRef::Base(Style::Regular) => "F1".to_string(),
         FaceRef::Base(Style::Bold) => "F2".to_string(),
         FaceRef::Base(Style::Italic) => "F3".to_string(),
+        FaceRef::Full(s) => format!("FD{}", s as usize + 1),
         FaceRef::Fallback(i) => format!("F{}", i + 4),
     })
 }
@@ -74,22 +74,42 @@ pub(super) fn pdf_bytes(
 
 /// Deflates every stream that is not compressed yet, at zlib's fastest level.
 fn compress(doc: &mut lopdf::Document) {
-    for object in doc.objects.values_mut() {
-        if let Object::Stream(stream) = object {
-            if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
-                continue;
-            }
-            let mut encoder =
-                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-            if encoder.write_all(&stream.content).is_err() {
-                continue;
-            }
-            if let Ok(packed) = encoder.finish() {
-                if packed.len() + 19 < stream.content.len() {
-                    stream.dict.set("Filter", "FlateDecode");
-                    stream.set_content(packed);
+    thread_local! {
+        // A deflate state is a few hundred kB to allocate and clear: one per thread, reset
+        // between streams (a summary has a dozen), gives the same bytes as a new one.
+        static DEFLATE: std::cell::RefCell<flate2::Compress> =
+            std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::fast(), true));
+    }
+    DEFLATE.with_borrow_mut(|deflate| {
+        for object in doc.objects.values_mut() {
+            if let Object::Stream(stream) = object {
+                if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
+                    continue;
+                }
+                if let Some(packed) = deflate_all(deflate, &stream.content) {
+                    if packed.len() + 19 < stream.content.len() {
+                        stream.dict.set("Filter", "FlateDecode");
+                        stream.set_content(packed);
+                    }
                 }
             }
+        }
+    });
+}
+
+/// One zlib stream of `data`; None if deflate fails (the stream is then left as it is).
+fn deflate_all(deflate: &mut flate2::Compress, data: &[u8]) -> Option<Vec<u8>> {
+    deflate.reset();
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    loop {
+        let read = deflate.total_in() as usize;
+        if out.len() == out.capacity() {
+            out.reserve(out.capacity().max(1024));
+        }
+        match deflate.compress_vec(&data[read..], &mut out, flate2::FlushCompress::Finish) {
+            Ok(flate2::Status::StreamEnd) => return Some(out),
+            Ok(_) => {}
+            Err(_) => return None,
         }
     }
 }
