@@ -272,6 +272,11 @@ fn build(kept: &[(&Candidate, &Arena)], sessions: &SessionIndex) -> PolarsResult
                 rows.iter().map(|r| r.line as i64).collect::<Vec<_>>(),
             ),
             session_id.finish().into_column(),
+            IdxCa::from_vec(
+                super::sessions::SESSION_ROW.into(),
+                rows.iter().map(|r| r.session as IdxSize).collect(),
+            )
+            .into_column(),
             Int32Chunked::from_vec(
                 "submitted".into(),
                 rows.iter().map(|r| r.submitted).collect(),

@@ -13,6 +13,8 @@ mod labels;
 mod sessions;
 pub mod values;
 
+pub use sessions::SESSION_ROW;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -102,10 +104,12 @@ pub struct Ingested {
     /// `client_id`, `client_name` (nullable), `therapist` (str), `date` (Date), `technique`
     /// (str, normalised and aliased), `body_region` (list[str], at least one, no repeats),
     /// `duration_min` (i64), `pain_before`, `pain_after`, `fee` (f64, nullable), `location`
-    /// (str, trimmed, null when empty or when the file has no such column).
+    /// (str, trimmed, null when empty or when the file has no such column), `session_row`
+    /// (the row's number among all accepted sessions, IdxSize).
     pub sessions: DataFrame,
     /// One row per counted feedback response (at most one per session), in file order.
-    /// Columns: `line` (i64), `session_id` (str), `submitted` (Date), `soreness_hours`,
+    /// Columns: `line` (i64), `session_id` (str), `session_row` (its session's
+    /// `session_row`), `submitted` (Date), `soreness_hours`,
     /// `pain_followup` (f64), `mobility`, `satisfaction` (i64), `comment` (str); all but the
     /// first three nullable.
     pub feedback: DataFrame,

@@ -13,6 +13,11 @@ use super::{
 };
 use crate::error::{Error, Result};
 
+/// The column that numbers the accepted sessions (their row in the whole sessions frame);
+/// feedback rows carry their session's number, so the two are joined on an integer, and the
+/// number survives a selection of rows (one location).
+pub const SESSION_ROW: &str = "session_row";
+
 /// An accepted session, as the duplicate and feedback checks need it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Accepted {
@@ -47,12 +52,12 @@ impl SessionIndex {
             .map(|row| (row, self.accepted[row as usize]))
     }
 
-    /// Adds a session, or returns the one already accepted with this id.
-    fn insert(&mut self, id: &str, accepted: Accepted) -> Result<(), Accepted> {
+    /// Adds a session and returns its row, or returns the one already accepted with this id.
+    fn insert(&mut self, id: &str, accepted: Accepted) -> Result<u32, Accepted> {
         match self.ids.insert(id) {
-            Ok(_) => {
+            Ok(row) => {
                 self.accepted.push(accepted);
-                Ok(())
+                Ok(row)
             }
             Err(row) => Err(self.accepted[row as usize]),
         }
@@ -318,10 +323,14 @@ impl Accepting {
         self.rejects.extend(rejects);
         let ids = frame.column("session_id")?.str()?;
         let mut keep = Vec::with_capacity(accepted.len());
+        let mut rows: Vec<IdxSize> = Vec::with_capacity(accepted.len());
         for (id, &a) in ids.iter().zip(&accepted) {
             let id = id.unwrap_or_default();
             match self.index.insert(id, a) {
-                Ok(()) => keep.push(true),
+                Ok(row) => {
+                    keep.push(true);
+                    rows.push(row as IdxSize);
+                }
                 Err(first) => {
                     self.rejects.push(duplicate(id, first.line).into_reject(
                         Input::Sessions,
@@ -332,11 +341,12 @@ impl Accepting {
                 }
             }
         }
-        let frame = if keep.iter().all(|&k| k) {
+        let mut frame = if keep.iter().all(|&k| k) {
             frame
         } else {
             frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))?
         };
+        frame.with_column(IdxCa::from_vec(SESSION_ROW.into(), rows).into_column())?;
         match &mut self.frame {
             Some(all) => {
                 all.vstack_mut(&frame)?;
@@ -410,9 +420,15 @@ fn read_in(
     // frame once more, and the figures were no faster for it (10 M sessions).
     let frame = match all.frame {
         Some(frame) => frame,
-        None => Builder::new(0, table.present[11])
-            .finish()
-            .map_err(polars_err())?,
+        None => {
+            let mut empty = Builder::new(0, table.present[11])
+                .finish()
+                .map_err(polars_err())?;
+            empty
+                .with_column(IdxCa::from_vec(SESSION_ROW.into(), Vec::new()).into_column())
+                .map_err(polars_err())?;
+            empty
+        }
     };
     all.rejects.sort_by_key(|r| r.line);
     let mut quality = table.quality();

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::ingest::values::epoch_days;
-use crate::ingest::Ingested;
+use crate::ingest::{Ingested, SESSION_ROW};
 
 /// How the body-region lists are exploded: one row per region; every session has at least
 /// one, so neither empty lists nor nulls occur.
@@ -111,7 +111,7 @@ pub(crate) fn days_to_date(days: i64) -> Option<NaiveDate> {
 /// null where there is no response, and `has_feedback` is true where there is one.
 pub fn visits(ingested: &Ingested) -> LazyFrame {
     let feedback = ingested.feedback.clone().lazy().select([
-        col("session_id"),
+        col(SESSION_ROW),
         col("soreness_hours"),
         col("pain_followup"),
         col("mobility"),
@@ -123,7 +123,8 @@ pub fn visits(ingested: &Ingested) -> LazyFrame {
         .sessions
         .clone()
         .lazy()
-        .left_join(feedback, col("session_id"), col("session_id"))
+        // On the sessions' numbers, not their ids: an integer join, not a string one.
+        .left_join(feedback, col(SESSION_ROW), col(SESSION_ROW))
 }
 
 /// A whole column as f64 values (None for null or NaN): for walking many rows, where

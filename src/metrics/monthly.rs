@@ -167,7 +167,13 @@ pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Resu
         .filter(period.contains_date())
         .left_join(first.clone().lazy(), col("client_id"), col("client_id"))
         // Nothing downstream reads these; a year of a chain's visits is held whole.
-        .drop(cols(["session_id", "client_name", "line", "comment"]))
+        .drop(cols([
+            "session_id",
+            crate::ingest::SESSION_ROW,
+            "client_name",
+            "line",
+            "comment",
+        ]))
         .collect()
         .map_err(err("the period's visits"))
 }
