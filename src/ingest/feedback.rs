@@ -13,7 +13,7 @@ use super::index::Arena;
 use super::sessions::SessionIndex;
 use super::values::{epoch_days, parse_integer_in, parse_number_in};
 use super::{
-    read_ranges, threads, walk_fields, Block, FileQuality, Input, Options, RangeRead, Reject,
+    read_blocks, threads, walk_fields, Block, FileQuality, Input, Options, RangeRead, Reject,
     RowError, Table,
 };
 use crate::error::{Error, Result};
@@ -84,7 +84,7 @@ fn read_chunk(
     sessions: &SessionIndex,
     opts: &Options,
 ) -> Result<Chunk> {
-    let mut records = table.records(block, start);
+    let mut records = table.records(block, start, stop);
     let mut chunk = Chunk {
         candidates: Vec::new(),
         comments: Arena::default(),
@@ -93,13 +93,7 @@ fn read_chunk(
         end: 0,
     };
     let mut record = csv::ByteRecord::new();
-    let mut end = None;
-    while let Some(at) = records.next(table, &mut record)? {
-        if at.byte >= stop {
-            end = Some(at.byte);
-            break;
-        }
-        let line = at.line;
+    while let Some(line) = records.next(table, &mut record)? {
         chunk.rows += 1;
         let mut row = Row::default();
         let parsed = walk_fields(table, FEEDBACK, &record, |c, text| {
@@ -156,7 +150,7 @@ fn read_chunk(
                 .push(e.into_reject(Input::Feedback, &table.file, line)),
         }
     }
-    chunk.end = end.unwrap_or_else(|| records.end());
+    chunk.end = records.end();
     Ok(chunk)
 }
 
@@ -165,32 +159,27 @@ fn read_chunk(
 /// superseded.
 pub(super) fn read(
     table: &Table,
-    mut blocks: Blocks<'_>,
+    blocks: Blocks<'_>,
     sessions: &SessionIndex,
     opts: &Options,
 ) -> Result<FeedbackRead> {
-    let ranges = threads();
     let mut quality = table.quality();
     let mut rejects = Vec::new();
     // The chunks are kept as read (not copied into one list, which would double as it grows).
     let mut chunks: Vec<Chunk> = Vec::new();
-    loop {
-        let block = Block::of(&blocks);
-        let read = read_ranges(block.data, ranges, |start, stop| {
-            read_chunk(table, &block, start, stop, sessions, opts)
-        })?;
-        let consumed = read.last().map_or(0, |c| c.end);
-        for mut chunk in read {
-            quality.rows += chunk.rows;
-            rejects.append(&mut chunk.rejects);
-            chunks.push(chunk);
-        }
-        if block.last {
-            break;
-        }
-        blocks.advance(consumed)?;
-    }
-    blocks.finish();
+    read_blocks(
+        blocks,
+        threads(),
+        |block, start, stop| read_chunk(table, block, start, stop, sessions, opts),
+        |read| {
+            for mut chunk in read {
+                quality.rows += chunk.rows;
+                rejects.append(&mut chunk.rejects);
+                chunks.push(chunk);
+            }
+            Ok(())
+        },
+    )?;
     quality.rejected = rejects.len() as u64;
 
     // A candidate by (chunk, index), packed in one word.

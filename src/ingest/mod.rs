@@ -297,15 +297,18 @@ impl Table {
     }
 
     /// The records of `block` from byte `start` (which must be where a record may start).
-    fn records<'b>(&self, block: &Block<'b>, start: usize) -> Records<'b> {
+    /// The records of `block` that start at `start` (which must be where a record may start)
+    /// or after it, and before `stop`.
+    fn records<'b>(&self, block: &Block<'b>, start: usize, stop: usize) -> Records<'b> {
         let data = block.data;
         Records {
             data,
             start,
+            stop,
             last: block.last,
             line_base: block.line + data[..start].iter().filter(|&&b| b == b'\n').count() as u64,
             reader: csv_reader(&data[start..], self.delimiter),
-            carried: None,
+            left: None,
         }
     }
 
@@ -347,29 +350,27 @@ impl<'b> Block<'b> {
     }
 }
 
-/// Where a record is: its physical start line, and the byte where the csv reader put it
-/// (blank lines before it included), an offset into the block.
-#[derive(Debug, Clone, Copy)]
-struct At {
-    line: u64,
-    byte: usize,
-}
-
 /// A csv reader over a block from some record boundary on.
 struct Records<'a> {
     data: &'a [u8],
     start: usize,
+    stop: usize,
     last: bool,
     /// The physical line of byte `start`.
     line_base: u64,
     reader: csv::Reader<&'a [u8]>,
-    /// Where the record starts that ran up to the block's end and was left for the next.
-    carried: Option<usize>,
+    /// Where the first record left unread starts: one at or after `stop`, or one that ran
+    /// up to the block's end and is left for the next block.
+    left: Option<usize>,
 }
 
 impl<'a> Records<'a> {
-    /// Reads the next record that is not a blank line; `None` at the end of the block.
-    fn next(&mut self, table: &Table, record: &mut csv::ByteRecord) -> Result<Option<At>> {
+    /// Reads the next record that is not a blank line and returns the physical line it
+    /// starts on; `None` at `stop` or at the end of the block.
+    fn next(&mut self, table: &Table, record: &mut csv::ByteRecord) -> Result<Option<u64>> {
+        if self.left.is_some() {
+            return Ok(None);
+        }
         loop {
             let more = self
                 .reader
@@ -386,7 +387,7 @@ impl<'a> Records<'a> {
             // even be a blank line that is not one): read it again there, from its start.
             if !self.last && self.start + self.reader.position().byte() as usize >= self.data.len()
             {
-                self.carried = Some(byte);
+                self.left = Some(byte);
                 return Ok(None);
             }
             // A line of only spaces is blank too, unless it holds delimiters.
@@ -400,16 +401,17 @@ impl<'a> Records<'a> {
                 .take_while(|&&b| b == b'\n' || b == b'\r')
                 .filter(|&&b| b == b'\n')
                 .count();
-            return Ok(Some(At {
-                line: self.line_base + pos.line() - 1 + skipped as u64,
-                byte,
-            }));
+            if byte >= self.stop {
+                self.left = Some(byte);
+                return Ok(None);
+            }
+            return Ok(Some(self.line_base + pos.line() - 1 + skipped as u64));
         }
     }
 
     /// Where the first record not yet read starts, as an offset into the block.
     fn end(&self) -> usize {
-        self.carried
+        self.left
             .unwrap_or(self.start + self.reader.position().byte() as usize)
     }
 }
@@ -589,6 +591,40 @@ fn read_ranges<R: RangeRead + Send>(
         }
     }
     Ok(out)
+}
+
+/// Reads a file's blocks after its header: each block in about `ranges` ranges at once
+/// (`read(block, start, stop)`, see [`read_ranges`]), and hands each block's ranges, in file
+/// order, to `take`, which runs beside the reading of the next block.
+fn read_blocks<R: RangeRead + Send>(
+    mut blocks: Blocks<'_>,
+    ranges: usize,
+    read: impl Fn(&Block<'_>, usize, usize) -> Result<R> + Sync,
+    mut take: impl FnMut(Vec<R>) -> Result<()> + Send,
+) -> Result<()> {
+    let mut pending: Vec<R> = Vec::new();
+    loop {
+        let block = Block::of(&blocks);
+        let (read, taken) = std::thread::scope(|scope| {
+            let (take, earlier) = (&mut take, std::mem::take(&mut pending));
+            let taking = scope.spawn(move || take(earlier));
+            let read = read_ranges(block.data, ranges, |start, stop| read(&block, start, stop));
+            let taken = taking
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (read, taken)
+        });
+        taken?;
+        pending = read?;
+        if block.last {
+            break;
+        }
+        // The last range ends where the first record left for the next block starts.
+        let consumed = pending.last().map_or(0, RangeRead::end);
+        blocks.advance(consumed)?;
+    }
+    blocks.finish();
+    take(pending)
 }
 
 /// How many ranges of a block are read at once.

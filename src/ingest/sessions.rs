@@ -8,7 +8,7 @@ use super::index::IdIndex;
 use super::labels::Labels;
 use super::values::{epoch_days, parse_integer_in, parse_number_in};
 use super::{
-    read_ranges, threads, walk_fields, Block, FileQuality, Input, Options, RangeRead, Reject,
+    read_blocks, threads, walk_fields, Block, FileQuality, Input, Options, RangeRead, Reject,
     RowError, Table,
 };
 use crate::error::{Error, Result};
@@ -211,7 +211,7 @@ fn read_chunk(
     stop: usize,
     opts: &Options,
 ) -> Result<Chunk> {
-    let mut records = table.records(block, start);
+    let mut records = table.records(block, start, stop);
     let mut techniques = Labels::new(&opts.settings.techniques.aliases);
     let mut regions = Labels::new(&opts.settings.regions.aliases);
     let mut rejects = Vec::new();
@@ -224,14 +224,8 @@ fn read_chunk(
     let mut accepted = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut rows = 0u64;
-    let mut end = None;
 
-    while let Some(at) = records.next(table, &mut record)? {
-        if at.byte >= stop {
-            end = Some(at.byte);
-            break;
-        }
-        let line = at.line;
+    while let Some(line) = records.next(table, &mut record)? {
         rows += 1;
         let mut row = Row::default();
         let parsed = walk_fields(table, SESSIONS, &record, |c, text| {
@@ -287,7 +281,7 @@ fn read_chunk(
         accepted,
         rejects,
         rows,
-        end: end.unwrap_or_else(|| records.end()),
+        end: records.end(),
     })
 }
 
@@ -372,9 +366,10 @@ pub(super) fn read(
     read_in(table, blocks, file_len, opts, threads())
 }
 
+/// [`read`], each block in about `ranges` ranges.
 fn read_in(
     table: &Table,
-    mut blocks: Blocks<'_>,
+    blocks: Blocks<'_>,
     file_len: u64,
     opts: &Options,
     ranges: usize,
@@ -391,31 +386,12 @@ fn read_in(
         rejects: Vec::new(),
         rows: 0,
     };
-    let mut pending: Vec<Chunk> = Vec::new();
-    loop {
-        let block = Block::of(&blocks);
-        let (read, appended) = std::thread::scope(|scope| {
-            let all = &mut all;
-            let earlier = std::mem::take(&mut pending);
-            let appending = scope.spawn(move || all.append_all(earlier, &table.file));
-            let read = read_ranges(block.data, ranges, |start, stop| {
-                read_chunk(table, &block, start, stop, opts)
-            });
-            let appended = appending
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (read, appended)
-        });
-        appended.map_err(polars_err())?;
-        pending = read?;
-        let consumed = pending.last().map_or(0, |c| c.end);
-        if block.last {
-            break;
-        }
-        blocks.advance(consumed)?;
-    }
-    blocks.finish();
-    all.append_all(pending, &table.file).map_err(polars_err())?;
+    read_blocks(
+        blocks,
+        ranges,
+        |block, start, stop| read_chunk(table, block, start, stop, opts),
+        |chunks| all.append_all(chunks, &table.file).map_err(polars_err()),
+    )?;
     // Left in its chunks (one per range read): one chunk per column would copy the whole
     // frame once more, and the figures were no faster for it (10 M sessions).
     let frame = match all.frame {
