@@ -29,10 +29,9 @@ pub(crate) fn report_month(
     ingested: &Ingested,
     month: Option<MonthChoice>,
 ) -> Result<Period> {
-    let latest = metrics::latest_date(ingested)?;
     let first = match month.unwrap_or(MonthChoice::Latest) {
         MonthChoice::Latest => {
-            return latest
+            return metrics::latest_date(ingested)?
                 .map(Period::month_of)
                 .ok_or_else(|| Error::NoData("no accepted session to report on".to_string()))
         }
@@ -41,7 +40,7 @@ pub(crate) fn report_month(
     };
     let period = Period::month_of(first);
     if metrics::sessions_in(ingested, period)? == 0 && cfg.verbosity > Verbosity::Quiet {
-        let hint = match latest {
+        let hint = match metrics::latest_date(ingested)? {
             Some(d) => format!("the latest month with sessions is {}", d.format("%Y-%m")),
             None => "no session was accepted at all".to_string(),
         };

@@ -34,11 +34,8 @@ pub fn sample(path: &Path, max_rows: usize) -> Result<Sample> {
         .map_err(read_err)?;
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let delimiter = detect_delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text);
+    // Read as ingest reads: no header row of the csv crate's, any field count.
+    let mut reader = super::csv_reader(text, delimiter);
     let mut records = reader.byte_records().map_while(|r| r.ok());
     let as_text = |r: csv::ByteRecord| -> Vec<String> {
         r.iter()
@@ -62,11 +59,7 @@ pub fn sample(path: &Path, max_rows: usize) -> Result<Sample> {
 /// header (and the header more than one).
 pub fn detect_delimiter(text: &[u8]) -> u8 {
     let score = |d: u8| -> (usize, usize) {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(d)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text);
+        let mut reader = super::csv_reader(text, d);
         let mut records = reader.byte_records().map_while(|r| r.ok()).take(200);
         let width = records.next().map_or(0, |h| h.len());
         if width < 2 {

@@ -92,24 +92,27 @@ impl Cell {
 
 const PAD: f32 = 4.0;
 
+/// A title split in two lines as evenly as possible: the wider line's width, and the lines.
+/// None for a single word.
+fn even_split(doc: &Doc<'_>, title: &str, look: Look) -> Option<(f32, String, String)> {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    (1..words.len())
+        .map(|k| {
+            let (a, b) = (words[..k].join(" "), words[k..].join(" "));
+            (doc.width(&a, look).max(doc.width(&b, look)), a, b)
+        })
+        .min_by(|x, y| x.0.total_cmp(&y.0))
+}
+
 /// A column title in one line when it fits, else in two lines as even as possible ("Pain fell
 /// ≥ 30%" over "(95% CI)", not "(95%" over "CI)"), else wrapped.
 fn balanced(doc: &Doc<'_>, title: &str, look: Look, max: f32) -> Vec<String> {
     if doc.width(title, look) <= max {
         return vec![title.to_string()];
     }
-    let words: Vec<&str> = title.split_whitespace().collect();
-    let best = (1..words.len())
-        .map(|k| {
-            let (a, b) = (words[..k].join(" "), words[k..].join(" "));
-            let w = doc.width(&a, look).max(doc.width(&b, look));
-            (w, a, b)
-        })
-        .filter(|(w, _, _)| *w <= max)
-        .min_by(|x, y| x.0.total_cmp(&y.0));
-    match best {
-        Some((_, a, b)) => vec![a, b],
-        None => doc.wrap(title, look, max),
+    match even_split(doc, title, look) {
+        Some((w, a, b)) if w <= max => vec![a, b],
+        _ => doc.wrap(title, look, max),
     }
 }
 
@@ -133,20 +136,8 @@ fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
         .iter()
         .zip(&header_min)
         .map(|(c, &min)| {
-            let words: Vec<&str> = c.title.split_whitespace().collect();
-            let two_lines = (1..words.len())
-                .map(|k| {
-                    let first = doc.width(&words[..k].join(" "), header_look);
-                    let second = doc.width(&words[k..].join(" "), header_look);
-                    first.max(second)
-                })
-                .fold(f32::INFINITY, f32::min);
-            let two_lines = if two_lines.is_finite() {
-                two_lines + 2.0 * PAD + 1.0
-            } else {
-                min
-            };
-            min.max(two_lines)
+            even_split(doc, &c.title, header_look)
+                .map_or(min, |(w, _, _)| min.max(w + 2.0 * PAD + 1.0))
         })
         .collect();
     // The widest word of each column's cells: wrapped text breaks between words, not inside.
