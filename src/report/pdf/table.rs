@@ -120,8 +120,32 @@ fn balanced(doc: &Doc<'_>, title: &str, look: Look, max: f32) -> Vec<String> {
 /// the space left over shared by weight; when the natural widths overflow, the text columns
 /// give way (they shorten or wrap) and the numbers keep theirs.
 fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
+    // Titles measured at the usual header size; when then a wrapped column would have to
+    // break a word inside, at the smallest size [`draw`] sets titles in (it picks the
+    // largest size at which no title word breaks), which gives the text columns more room.
+    let (usual, words_fit) = widths_at(doc, columns, rows, 7.5);
+    if words_fit {
+        return usual;
+    }
+    match widths_at(doc, columns, rows, HEADER_SIZES[HEADER_SIZES.len() - 1]) {
+        (small, true) => small,
+        _ => usual,
+    }
+}
+
+/// The sizes a table's titles may be set in, largest first.
+const HEADER_SIZES: [f32; 5] = [8.5, 8.0, 7.5, 7.0, 6.5];
+
+/// [`widths`] with the titles measured at `header_size`; also whether every wrapped
+/// column is at least as wide as its widest word.
+fn widths_at(
+    doc: &Doc<'_>,
+    columns: &[Column],
+    rows: &[Vec<Cell>],
+    header_size: f32,
+) -> (Vec<f32>, bool) {
     let available = RIGHT - LEFT;
-    let header_look = Look::BODY.bold().sized(7.5);
+    let header_look = Look::BODY.bold().sized(header_size);
     let longest_word = |text: &str, look: Look| {
         text.split_whitespace()
             .map(|w| doc.width(w, look))
@@ -180,11 +204,12 @@ fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
     let sum: f32 = natural.iter().sum();
     if sum <= available {
         let weights: f32 = columns.iter().map(|c| c.weight).sum();
-        return natural
+        let widths = natural
             .iter()
             .zip(columns)
             .map(|(n, c)| n + (available - sum) * c.weight / weights)
             .collect();
+        return (widths, true);
     }
     // Wrapping columns give way first (they grow taller); failing those, every text column.
     let any_wrap = columns.iter().any(|c| c.wrap);
@@ -228,6 +253,7 @@ fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
             .total_cmp(&columns[a].weight)
             .then(word_floor[b].total_cmp(&word_floor[a]))
     });
+    let words_fit = floor_sum(&word_floor) <= room;
     let mut floor = word_floor;
     for i in give_way {
         if floor_sum(&floor) <= room {
@@ -236,7 +262,7 @@ fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
         floor[i] = header_min[i];
     }
     let header_min = floor;
-    if text > 0.0 && room > 40.0 {
+    let widths = if text > 0.0 && room > 40.0 {
         let floors = floor_sum(&header_min);
         let flexible = (text - floors).max(1.0);
         let spare = (room - floors).max(0.0);
@@ -254,7 +280,8 @@ fn widths(doc: &Doc<'_>, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<f32> {
             .collect()
     } else {
         natural.iter().map(|n| n * available / sum).collect()
-    }
+    };
+    (widths, words_fit && text > 0.0 && room > 40.0)
 }
 
 /// Draws a table at the cursor across the content width. `footnote` goes on every page the
@@ -263,7 +290,7 @@ pub fn draw(doc: &mut Doc<'_>, columns: &[Column], rows: &[Vec<Cell>], footnote:
     let widths = widths(doc, columns, rows);
     let line_h = BODY * 1.35;
     // The largest header size at which no title has to break inside a word.
-    let header_size = [8.5, 8.0, 7.5, 7.0, 6.5]
+    let header_size = HEADER_SIZES
         .into_iter()
         .find(|&size| {
             columns.iter().zip(&widths).all(|(c, w)| {
