@@ -288,6 +288,9 @@ impl InputArgs {
             }
             (None, None) => DateFormat::Iso,
         };
+        if let Some(font) = &self.font {
+            crate::report::pdf::check_font(font)?;
+        }
         let verbosity = if self.quiet {
             Verbosity::Quiet
         } else if self.verbose > 0 {
@@ -327,20 +330,40 @@ pub(crate) fn parse_delimiter(d: &str, source: &str) -> Result<u8> {
     match d {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         _ if d.len() == 1 && d != "\"" && d != "\n" && d != "\r" => Ok(d.as_bytes()[0]),
-        _ => Err(Error::Usage(format!(
-            "{source} {:?}: expected one ASCII character other than a quote or line break, or `tab`",
-            echo(d)
-        ))),
+        _ => Err(Error::BadDelimiter {
+            given_in: source.to_string(),
+            value: echo(d),
+        }),
     }
 }
 
 fn check_date_format(f: &str, source: &str) -> Result<()> {
-    use chrono::format::{Item, StrftimeItems};
+    use chrono::format::{Fixed, Item, Numeric, StrftimeItems};
     if f.trim().is_empty() || StrftimeItems::new(f).any(|i| matches!(i, Item::Error)) {
-        return Err(Error::Usage(format!(
-            "{source} {:?} is not a valid strftime format",
-            echo(f)
-        )));
+        return Err(Error::BadDateFormat {
+            given_in: source.to_string(),
+            format: echo(f),
+            why: "is not a valid strftime format",
+        });
+    }
+    // A date needs its year and its day in the year: a day of a month, or a day number.
+    let (mut year, mut month, mut day, mut ordinal) = (false, false, false, false);
+    for item in StrftimeItems::new(f) {
+        match item {
+            Item::Numeric(Numeric::Year | Numeric::YearMod100 | Numeric::IsoYear, _) => year = true,
+            Item::Numeric(Numeric::Month, _)
+            | Item::Fixed(Fixed::ShortMonthName | Fixed::LongMonthName) => month = true,
+            Item::Numeric(Numeric::Day, _) => day = true,
+            Item::Numeric(Numeric::Ordinal, _) => ordinal = true,
+            _ => {}
+        }
+    }
+    if !(year && (ordinal || (month && day))) {
+        return Err(Error::BadDateFormat {
+            given_in: source.to_string(),
+            format: echo(f),
+            why: "does not name a day, a month and a year (e.g. %d/%m/%Y)",
+        });
     }
     Ok(())
 }
@@ -388,5 +411,10 @@ mod tests {
         assert!(check_date_format("%d/%m/%Y", "--date-format").is_ok());
         assert!(check_date_format("%Q", "--date-format").is_err());
         assert!(check_date_format("", "--date-format").is_err());
+        assert!(check_date_format("%H:%M", "--date-format").is_err());
+        assert!(check_date_format("%d/%m", "--date-format").is_err());
+        assert!(check_date_format("%F", "--date-format").is_ok());
+        assert!(check_date_format("%b %e, %Y", "--date-format").is_ok());
+        assert!(check_date_format("%Y-%j", "--date-format").is_ok());
     }
 }

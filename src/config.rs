@@ -90,9 +90,14 @@ pub struct FeedbackColumns {
 /// A file's header aliases: canonical column → the header the export uses.
 pub trait ColumnAliases {
     fn alias(&self, column: &str) -> Option<&str>;
+    /// The config table they are written in (`columns.sessions`).
+    fn section(&self) -> &'static str;
 }
 
 impl ColumnAliases for SessionColumns {
+    fn section(&self) -> &'static str {
+        "columns.sessions"
+    }
     fn alias(&self, column: &str) -> Option<&str> {
         let v = match column {
             "session_id" => &self.session_id,
@@ -114,6 +119,9 @@ impl ColumnAliases for SessionColumns {
 }
 
 impl ColumnAliases for FeedbackColumns {
+    fn section(&self) -> &'static str {
+        "columns.feedback"
+    }
     fn alias(&self, column: &str) -> Option<&str> {
         let v = match column {
             "session_id" => &self.session_id,
@@ -135,6 +143,14 @@ impl ColumnAliases for FeedbackColumns {
 pub struct Labels {
     pub aliases: BTreeMap<String, String>,
     pub names: BTreeMap<String, String>,
+}
+
+impl Labels {
+    /// The aliases normalised and each followed to the end of its chain (a circle was refused
+    /// when the config was read).
+    pub fn resolved_aliases(&self) -> BTreeMap<String, String> {
+        resolve_aliases("", &self.aliases).unwrap_or_default()
+    }
 }
 
 /// The outcome thresholds of SPEC "Metrics".
@@ -270,6 +286,12 @@ impl Settings {
         let settings: Settings =
             toml::from_str(text).map_err(|e| e.to_string().trim_end().replace('\n', " "))?;
         settings.check()?;
+        for (section, labels) in [
+            ("techniques", &settings.techniques),
+            ("regions", &settings.regions),
+        ] {
+            resolve_aliases(section, &labels.aliases)?;
+        }
         Ok(settings)
     }
 
@@ -301,14 +323,107 @@ impl Settings {
                     ));
                 }
             }
+            for (label, name) in &labels.names {
+                if name.trim().is_empty() {
+                    return Err(format!(
+                        "key `{section}.names.\"{}\"`: the display name is empty",
+                        crate::error::echo(label)
+                    ));
+                }
+            }
         }
         Ok(())
     }
 }
 
+/// The label aliases of one table, normalised, each followed to the end of its chain
+/// (`a` → `b` and `b` → `c` make `a` → `c`); a chain that comes back to a label it passed is
+/// an error naming the circle.
+fn resolve_aliases(
+    section: &str,
+    aliases: &BTreeMap<String, String>,
+) -> std::result::Result<BTreeMap<String, String>, String> {
+    use crate::model::normalise_label;
+    let step: BTreeMap<String, String> = aliases
+        .iter()
+        .map(|(k, v)| (normalise_label(k), normalise_label(v)))
+        .filter(|(k, v)| k != v)
+        .collect();
+    let mut resolved = BTreeMap::new();
+    for start in step.keys() {
+        let mut path = vec![start.clone()];
+        let mut at = start;
+        while let Some(next) = step.get(at) {
+            if path.contains(next) {
+                path.push(next.clone());
+                let circle: Vec<String> = path.iter().map(|l| format!("{l:?}")).collect();
+                return Err(format!(
+                    "key `{section}.aliases`: the aliases go round in a circle: {}",
+                    crate::error::clip(&circle.join(" → "), 3 * crate::error::ECHO_CHARS)
+                ));
+            }
+            path.push(next.clone());
+            at = next;
+        }
+        resolved.insert(start.clone(), at.clone());
+    }
+    Ok(resolved)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alias_chains_resolve_to_their_end_and_circles_are_refused() {
+        let s = Settings::parse(
+            r#"
+[techniques.aliases]
+"TP pressure" = "trigger point pressure"
+"trigger point pressure" = "Ischemic compression"
+"ischemic compression" = "ischemic_compression"
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            s.techniques.resolved_aliases(),
+            BTreeMap::from([
+                (
+                    "tp_pressure".to_string(),
+                    "ischemic_compression".to_string()
+                ),
+                (
+                    "trigger_point_pressure".to_string(),
+                    "ischemic_compression".to_string()
+                ),
+            ])
+        );
+        let e = Settings::parse(
+            r#"
+[techniques.aliases]
+"deep_stroking" = "dry_needling"
+"dry needling" = "Deep stroking"
+"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            "key `techniques.aliases`: the aliases go round in a circle: \
+             \"deep_stroking\" → \"dry_needling\" → \"deep_stroking\""
+        );
+        let e =
+            Settings::parse("[regions.aliases]\na = \"b\"\nb = \"c\"\nc = \"a\"\n").unwrap_err();
+        assert!(
+            e.starts_with("key `regions.aliases`: the aliases go round"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_empty_display_name_is_an_error() {
+        let e = Settings::parse("[techniques.names]\nx = \" \"\n").unwrap_err();
+        assert_eq!(e, "key `techniques.names.\"x\"`: the display name is empty");
+    }
 
     #[test]
     fn defaults_are_the_contracts() {

@@ -36,6 +36,24 @@ pub enum Error {
         column: String,
     },
 
+    /// A config alias to a header the file does not have.
+    #[error("{}: config key `{key}` names the header `{header}`, which the file does not have; headers found: {found}", path.display())]
+    AliasAbsent {
+        path: PathBuf,
+        key: String,
+        header: String,
+        found: String,
+    },
+
+    /// Two config aliases naming one header.
+    #[error("{}: config keys `{first}` and `{second}` both name the header `{header}`; a header can be one column only", path.display())]
+    AliasTwice {
+        path: PathBuf,
+        header: String,
+        first: String,
+        second: String,
+    },
+
     /// A CSV file that breaks mid-way (an I/O error while reading a record).
     #[error("{}: line {line}: cannot read the record", path.display())]
     Csv {
@@ -49,13 +67,56 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Config { path: PathBuf, message: String },
 
-    /// Command-line arguments that parse but make no sense together.
-    #[error("{0}")]
-    Usage(String),
+    /// A delimiter that is not one character (or `tab`).
+    #[error("{given_in} {value:?}: expected one ASCII character other than a quote or line break, or `tab`")]
+    BadDelimiter { given_in: String, value: String },
 
-    /// Nothing to report on: no accepted session (in the period asked for).
-    #[error("{0}")]
-    NoData(String),
+    /// A date format chrono cannot read, or one without a whole date in it.
+    #[error("{given_in} {format:?} {why}")]
+    BadDateFormat {
+        given_in: String,
+        format: String,
+        why: &'static str,
+    },
+
+    /// `--from` after `--to`.
+    #[error("--from {from} is after --to {to}")]
+    FromAfterTo {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
+
+    /// `init` would replace a config without `--force`.
+    #[error("{} exists; pass --force to replace it", path.display())]
+    ConfigExists { path: PathBuf },
+
+    /// `sample --sessions 0`.
+    #[error("sample --sessions must be at least 1")]
+    EmptySample,
+
+    /// `--client` ids with no session up to the period's end.
+    #[error("no session up to {to} for client id {ids}")]
+    UnknownClients { to: chrono::NaiveDate, ids: String },
+
+    /// `--location` or `--each-location` on a file without a location column.
+    #[error("{flag}: {} has no location column", file.display())]
+    NoLocationColumn { flag: String, file: PathBuf },
+
+    /// `--location` naming a location no accepted session has.
+    #[error("--location {name:?}: no accepted session of {} is at that location; locations: {known}", file.display())]
+    UnknownLocation {
+        name: String,
+        file: PathBuf,
+        known: String,
+    },
+
+    /// A font that cannot be read or used.
+    #[error(transparent)]
+    Font(#[from] crate::report::pdf::FontError),
+
+    /// Nothing to report on: no accepted session at all.
+    #[error("no accepted session to report on")]
+    NoSessions,
 
     /// A file that could not be written.
     #[error("{}: cannot write the file", path.display())]
@@ -64,6 +125,29 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    /// A run's output could not be written (a full disk, say): nothing of the run reached
+    /// `--out`.
+    #[error("{}: cannot write the file; none of the run's {outputs} outputs were written, the files in {} are as they were", path.display(), out.display())]
+    Unwritten {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+        outputs: usize,
+        out: PathBuf,
+    },
+
+    /// An output would replace an input file.
+    #[error("{}: an output of this run would replace the input {}; nothing was written (choose another --out)", output.display(), input.display())]
+    OutputIsInput { output: PathBuf, input: PathBuf },
+
+    /// Another run is writing into the same folder.
+    #[error("{}: another practice-report run is writing into this folder; try again when it has finished", out.display())]
+    Busy { out: PathBuf },
+
+    /// A page layout that failed (a defect): nothing of the run is written.
+    #[error("{what} could not be laid out; nothing was written")]
+    Layout { what: String },
 
     /// A failure inside polars while building or aggregating frames.
     #[error("{context}")]
@@ -81,10 +165,26 @@ impl Error {
             Error::Read { .. }
             | Error::MissingColumn { .. }
             | Error::DuplicateColumn { .. }
+            | Error::AliasAbsent { .. }
+            | Error::AliasTwice { .. }
             | Error::Csv { .. }
             | Error::Config { .. }
-            | Error::Usage(_) => EXIT_INPUT,
-            Error::Write { .. } | Error::Polars { .. } | Error::NoData(_) => EXIT_FAILURE,
+            | Error::BadDelimiter { .. }
+            | Error::BadDateFormat { .. }
+            | Error::FromAfterTo { .. }
+            | Error::ConfigExists { .. }
+            | Error::EmptySample
+            | Error::UnknownClients { .. }
+            | Error::NoLocationColumn { .. }
+            | Error::UnknownLocation { .. }
+            | Error::Font(_)
+            | Error::OutputIsInput { .. } => EXIT_INPUT,
+            Error::Write { .. }
+            | Error::Unwritten { .. }
+            | Error::Busy { .. }
+            | Error::Layout { .. }
+            | Error::Polars { .. }
+            | Error::NoSessions => EXIT_FAILURE,
         }
     }
 

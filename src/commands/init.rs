@@ -33,10 +33,9 @@ fn position(specs: &[ColumnSpec], name: &str) -> usize {
 
 pub fn run(args: &InitArgs) -> Result<i32> {
     if args.config.exists() && !args.force {
-        return Err(Error::Usage(format!(
-            "{} exists; pass --force to replace it",
-            args.config.display()
-        )));
+        return Err(Error::ConfigExists {
+            path: args.config.clone(),
+        });
     }
     let sessions = detect::sample(&args.sessions, SAMPLE_ROWS)?;
     let feedback = detect::sample(&args.feedback, SAMPLE_ROWS)?;
@@ -92,7 +91,9 @@ pub fn run(args: &InitArgs) -> Result<i32> {
             args.feedback.display()
         ),
     };
-    crate::report::write_atomic(&args.config, |w| w.write_all(proposal.to_toml().as_bytes()))?;
+    crate::report::writer::write_atomic(&args.config, |w| {
+        w.write_all(proposal.to_toml().as_bytes())
+    })?;
 
     let mut text = format!("Wrote {}.\n", args.config.display());
     let mut missing = Vec::new();

@@ -11,14 +11,20 @@ pub mod trends;
 pub mod validate;
 
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::cli::MonthChoice;
 use crate::cli::{Config, Verbosity};
 use crate::error::{Error, Result, EXIT_STRICT};
 use crate::ingest::{self, Ingested};
+use crate::metrics::Period;
 use crate::report;
+use crate::report::pdf::Fonts;
+use crate::report::pipeline::{Context, Report, Staged};
+use crate::report::writer::Staging;
 
 /// Set once standard output's reader has gone away.
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
@@ -65,18 +71,138 @@ pub(crate) fn progress_bar(verbosity: Verbosity, template: &str) -> ProgressBar 
 /// The template for reading the two input files.
 pub(crate) const READ_TEMPLATE: &str = "{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})";
 
-/// Reads and checks both inputs (with a progress bar) and writes rejects.csv: the first step
-/// of every reporting command.
+/// Takes `--out` for this run (see [`Staging`]): the first step of every command that
+/// writes there, before the inputs are read.
+pub(crate) fn begin(cfg: &Config) -> Result<Staging> {
+    Staging::begin(&cfg.out, &[&cfg.sessions, &cfg.feedback])
+}
+
+/// Stages rejects.csv (every run writes it) and moves the run's outputs into place.
+pub(crate) fn finish(staging: Staging, ingested: &Ingested) -> Result<()> {
+    staging.put(&report::rejects::output(&ingested.rejects))?;
+    staging.commit()?;
+    Ok(())
+}
+
+/// What the reports staged that a command announces, in order.
+pub(crate) fn announced(staged: &[Staged]) -> Vec<PathBuf> {
+    staged.iter().flat_map(|s| s.announced.clone()).collect()
+}
+
+/// What the reports of this run share, for the outputs under `dir`.
+pub(crate) fn context<'a>(
+    cfg: &'a Config,
+    ingested: &'a Ingested,
+    fonts: &'a Fonts,
+    location: Option<&'a str>,
+    dir: PathBuf,
+) -> Context<'a> {
+    Context {
+        ingested,
+        settings: &cfg.ingest.settings,
+        fonts,
+        location,
+        dir,
+        generated: generation_date(),
+        progress: progress_bar(
+            cfg.verbosity,
+            "{msg} [{bar:30}] {pos}/{len} clients ({eta})",
+        ),
+    }
+}
+
+/// Computes, renders and stages `reports`, then rejects.csv, and moves them all into place:
+/// the body of every single-report command.
+pub(crate) fn stage_reports(
+    cfg: &Config,
+    staging: Staging,
+    ingested: &Ingested,
+    location: Option<&str>,
+    reports: &[Report],
+) -> Result<Vec<Staged>> {
+    let fonts = load_fonts(cfg, ingested)?;
+    let ctx = context(cfg, ingested, &fonts, location, PathBuf::new());
+    let staged = reports
+        .iter()
+        .map(|r| r.stage(&ctx, &staging))
+        .collect::<Result<Vec<_>>>()?;
+    finish(staging, ingested)?;
+    warn_missing_glyphs(cfg, &fonts);
+    Ok(staged)
+}
+
+/// A command that writes one report for one month (monthly, trends).
+pub(crate) fn one_month(
+    cfg: &Config,
+    month: Option<MonthChoice>,
+    report: fn(Period) -> Report,
+) -> Result<i32> {
+    let staging = begin(cfg)?;
+    let (ingested, location) = report_inputs(cfg)?;
+    let period = report_month(cfg, &ingested, month)?;
+    let staged = stage_reports(
+        cfg,
+        staging,
+        &ingested,
+        location.as_deref(),
+        &[report(period)],
+    )?;
+    print_written(cfg, &announced(&staged))?;
+    Ok(exit_code(cfg, &ingested))
+}
+
+/// The month asked for (by default the latest month that has sessions). A month named
+/// (or `previous`) that has no session at all still gets its report, with a warning that
+/// names the latest month that has sessions: a typo such as 2031-01 should not pass unseen.
+pub(crate) fn report_month(
+    cfg: &Config,
+    ingested: &Ingested,
+    month: Option<MonthChoice>,
+) -> Result<Period> {
+    let period = match month.unwrap_or(MonthChoice::Latest) {
+        MonthChoice::Latest => {
+            return crate::metrics::latest_date(ingested)?
+                .map(Period::month_of)
+                .ok_or(Error::NoSessions)
+        }
+        MonthChoice::Previous => Period::last_complete_month(today()),
+        MonthChoice::Month(first) => Period::month_of(first),
+    };
+    if crate::metrics::sessions_in(ingested, period)? == 0 && cfg.verbosity > Verbosity::Quiet {
+        let hint = match crate::metrics::latest_date(ingested)? {
+            Some(d) => format!("the latest month with sessions is {}", d.format("%Y-%m")),
+            None => "no session was accepted at all".to_string(),
+        };
+        warn(&format!(
+            "practice-report: warning: no session in {}; {hint}",
+            period.from.format("%Y-%m")
+        ));
+    }
+    Ok(period)
+}
+
+/// `--from` after `--to`, found before any file is read.
+pub(crate) fn check_span(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<()> {
+    match (from, to) {
+        (Some(from), Some(to)) if from > to => Err(Error::FromAfterTo { from, to }),
+        _ => Ok(()),
+    }
+}
+
+/// Reads and checks both inputs (with a progress bar): the first step of every reporting
+/// command.
 pub(crate) fn ingest_inputs(cfg: &Config) -> Result<Ingested> {
     let bar = progress_bar(cfg.verbosity, READ_TEMPLATE);
     bar.set_message("Reading");
     let ingested = ingest::ingest(&cfg.sessions, &cfg.feedback, &cfg.ingest, &bar)?;
     bar.finish_and_clear();
-    report::rejects::write(&cfg.out_path("rejects.csv"), &ingested.rejects)?;
     Ok(ingested)
 }
 
-/// The inputs as the reports see them: both files read and checked (rejects.csv written for
+/// The inputs as the reports see them: both files read and checked (rejects.csv covers
 /// the whole files), then, with `--location`, only that location's sessions. Returns the
 /// location's name as written in the file.
 pub(crate) fn report_inputs(cfg: &Config) -> Result<(Ingested, Option<String>)> {
@@ -99,32 +225,23 @@ pub(crate) fn one_location(
     known: &[(String, u64)],
     name: &str,
 ) -> Result<(Ingested, String)> {
-    let file = cfg.sessions.display();
     if !ingested.has_location {
-        return Err(Error::Usage(format!(
-            "--location {:?}: {file} has no location column",
-            crate::error::echo(name)
-        )));
+        return Err(Error::NoLocationColumn {
+            flag: format!("--location {:?}", crate::error::echo(name)),
+            file: cfg.sessions.clone(),
+        });
     }
     crate::metrics::locations::select(ingested, known, name)?.ok_or_else(|| {
-        Error::Usage(format!(
-            "--location {:?}: no accepted session of {file} is at that location; locations: {}",
-            crate::error::echo(name),
-            if known.is_empty() {
+        Error::UnknownLocation {
+            name: crate::error::echo(name),
+            file: cfg.sessions.clone(),
+            known: if known.is_empty() {
                 "none".to_string()
             } else {
                 crate::error::echo_list(known.iter().map(|(l, _)| l.as_str()), |l| format!("{l:?}"))
-            }
-        ))
+            },
+        }
     })
-}
-
-/// A report's title on its pages, naming the location when there is one.
-pub(crate) fn titled(title: &str, location: Option<&str>) -> String {
-    match location {
-        Some(l) => format!("{title} · {}", crate::report::format::field(l)),
-        None => title.to_string(),
-    }
 }
 
 /// 3 with `--strict` when any row was rejected, else 0.
@@ -170,7 +287,7 @@ pub(crate) fn generation_date() -> (String, i64) {
 
 /// Loads the fonts for the aggregate reports: every therapist, technique and region name
 /// and the practice name must be set. A bad `--font` is an input error.
-pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<crate::report::pdf::Fonts> {
+pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<Fonts> {
     use polars::prelude::*;
     let mut needed = cfg.ingest.settings.practice_name.clone();
     // Client names and comments too: the summaries show them (any script), the aggregate
@@ -212,12 +329,14 @@ pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<crate::rep
     ] {
         needed.extend(labels.values().map(String::as_str));
     }
-    crate::report::pdf::Fonts::load(cfg.font.as_deref(), &needed)
-        .map_err(crate::error::Error::Usage)
+    Ok(crate::report::pdf::Fonts::load(
+        cfg.font.as_deref(),
+        &needed,
+    )?)
 }
 
 /// Warns once about characters that no font could show.
-pub(crate) fn warn_missing_glyphs(cfg: &Config, fonts: &crate::report::pdf::Fonts) {
+pub(crate) fn warn_missing_glyphs(cfg: &Config, fonts: &Fonts) {
     let missing = fonts.missing();
     if !missing.is_empty() && cfg.verbosity > Verbosity::Quiet {
         let list: String = missing.iter().collect();
@@ -229,12 +348,17 @@ pub(crate) fn warn_missing_glyphs(cfg: &Config, fonts: &crate::report::pdf::Font
     }
 }
 
-/// Says on stdout what was written where (not with `-q`); rejects.csv always is.
-pub(crate) fn print_written(cfg: &Config, written: &[std::path::PathBuf]) -> Result<()> {
+/// Says on stdout what was written where (not with `-q`): `written` under `--out`, then
+/// rejects.csv, which every run writes.
+pub(crate) fn print_written(cfg: &Config, written: &[PathBuf]) -> Result<()> {
     if cfg.verbosity > Verbosity::Quiet {
         let mut text = String::new();
-        for path in written.iter().chain([&cfg.out_path("rejects.csv")]) {
-            text.push_str(&format!("wrote {}\n", path.display()));
+        for path in written
+            .iter()
+            .map(PathBuf::as_path)
+            .chain([Path::new(report::rejects::FILE)])
+        {
+            text.push_str(&format!("wrote {}\n", cfg.out_path(path).display()));
         }
         say(&text)?;
     }

@@ -4,14 +4,12 @@ use indicatif::ProgressStyle;
 
 use crate::cli::{SampleArgs, Verbosity};
 use crate::error::{Error, Result};
-use crate::report::AtomicFile;
+use crate::report::writer::AtomicFile;
 use crate::sample;
 
 pub fn run(args: &SampleArgs) -> Result<i32> {
     if args.sessions == 0 {
-        return Err(Error::Usage(
-            "sample --sessions must be at least 1".to_string(),
-        ));
+        return Err(Error::EmptySample);
     }
     let verbosity = if args.quiet {
         Verbosity::Quiet

@@ -11,8 +11,10 @@ use crate::ingest::{FileQuality, Ingested, Input};
 const TOP_REASONS: usize = 10;
 
 pub fn run(cfg: &Config) -> Result<i32> {
+    let staging = super::begin(cfg)?;
     let ingested = super::ingest_inputs(cfg)?;
-    let rejects_path = cfg.out_path("rejects.csv");
+    super::finish(staging, &ingested)?;
+    let rejects_path = cfg.out_path(crate::report::rejects::FILE);
     if cfg.verbosity >= Verbosity::Verbose {
         super::say(&match &cfg.config_path {
             Some(p) => format!("config: {}\n", p.display()),

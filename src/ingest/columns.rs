@@ -58,10 +58,22 @@ pub struct Mapping {
 pub enum HeaderError {
     Missing(String),
     Duplicate(String),
+    /// The config names, for `column`, a header the file does not have.
+    AliasAbsent {
+        column: String,
+        header: String,
+    },
+    /// The config names one header for two columns.
+    AliasTwice {
+        header: String,
+        first: String,
+        second: String,
+    },
 }
 
-/// Matches a header against the contract: each column by its config alias if the file has
-/// that header, else by its own name, both compared after normalisation.
+/// Matches a header against the contract, compared after normalisation: first every column
+/// the config names a header for (that header must exist, and serve one column only: what the
+/// config says is meant), then the others by their own names among the headers left.
 /// `aliases[c]` is the config's header for `specs[c]`, if any.
 pub fn resolve(
     headers: &[String],
@@ -80,20 +92,34 @@ pub fn resolve(
         }
         Ok(first)
     };
-    let mut by_position = vec![None; headers.len()];
+    let mut by_position: Vec<Option<usize>> = vec![None; headers.len()];
     let mut present = vec![false; specs.len()];
+    for (c, spec) in specs.iter().enumerate() {
+        let Some(alias) = aliases.get(c).and_then(Option::as_deref) else {
+            continue;
+        };
+        let Some(p) = find(&normalise_header(alias))? else {
+            return Err(HeaderError::AliasAbsent {
+                column: spec.name.to_string(),
+                header: alias.to_string(),
+            });
+        };
+        if let Some(other) = by_position[p] {
+            return Err(HeaderError::AliasTwice {
+                header: alias.to_string(),
+                first: specs[other].name.to_string(),
+                second: spec.name.to_string(),
+            });
+        }
+        by_position[p] = Some(c);
+        present[c] = true;
+    }
     let mut absent = Vec::new();
     for (c, spec) in specs.iter().enumerate() {
-        let aliased = match aliases.get(c).and_then(Option::as_deref) {
-            Some(a) => find(&normalise_header(a))?,
-            None => None,
-        };
-        let pos = match aliased {
-            Some(p) => Some(p),
-            None => find(spec.name)?,
-        };
-        match pos {
-            // An alias may point at a header that is also a contract name: first claim wins.
+        if present[c] {
+            continue;
+        }
+        match find(spec.name)? {
             Some(p) if by_position[p].is_none() => {
                 by_position[p] = Some(c);
                 present[c] = true;
@@ -102,6 +128,8 @@ pub fn resolve(
             _ => absent.push(spec.name.to_string()),
         }
     }
+    // In the contract's order, as before.
+    absent.sort_by_key(|name| specs.iter().position(|s| s.name == name));
     let extra = headers
         .iter()
         .zip(&by_position)

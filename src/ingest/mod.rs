@@ -259,11 +259,11 @@ impl Table {
             };
             break (names, header.position().map_or(1, |p| p.line()), end);
         };
-        let aliases: Vec<Option<String>> = specs
+        let named: Vec<Option<String>> = specs
             .iter()
             .map(|c| aliases.alias(c.name).map(str::to_string))
             .collect();
-        let mapping = columns::resolve(&names, specs, &aliases).map_err(|e| match e {
+        let mapping = columns::resolve(&names, specs, &named).map_err(|e| match e {
             columns::HeaderError::Missing(column) => Error::MissingColumn {
                 path: path.clone(),
                 column,
@@ -280,6 +280,25 @@ impl Table {
                 path: path.clone(),
                 line: header_line,
                 column,
+            },
+            columns::HeaderError::AliasAbsent { column, header } => Error::AliasAbsent {
+                path: path.clone(),
+                key: format!("{}.{column}", aliases.section()),
+                header: crate::error::echo(&header),
+                found: crate::error::echo_list(
+                    names.iter().map(String::as_str),
+                    crate::error::backticks,
+                ),
+            },
+            columns::HeaderError::AliasTwice {
+                header,
+                first,
+                second,
+            } => Error::AliasTwice {
+                path: path.clone(),
+                header: crate::error::echo(&header),
+                first: format!("{}.{first}", aliases.section()),
+                second: format!("{}.{second}", aliases.section()),
             },
         })?;
         blocks.skip(body_start);

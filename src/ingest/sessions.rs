@@ -212,8 +212,8 @@ fn read_chunk(
     opts: &Options,
 ) -> Result<Chunk> {
     let mut records = table.records(block, start, stop);
-    let mut techniques = Labels::new(&opts.settings.techniques.aliases);
-    let mut regions = Labels::new(&opts.settings.regions.aliases);
+    let mut techniques = Labels::new(&opts.settings.techniques.resolved_aliases());
+    let mut regions = Labels::new(&opts.settings.regions.resolved_aliases());
     let mut rejects = Vec::new();
     // At most one record per line: a line count is a close upper bound on the rows.
     let lines = block.data[start..stop.min(block.data.len())]

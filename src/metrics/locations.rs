@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::err;
-use super::monthly::{groups, Group};
+use super::groups::{groups, Group};
 use super::value_str;
 use crate::config::Thresholds;
 use crate::error::Result;

@@ -2,6 +2,7 @@
 //! Every aggregation is a polars lazy query; nothing here formats a figure for people.
 
 pub mod clients;
+pub mod groups;
 pub mod locations;
 pub mod monthly;
 pub mod outcomes;
@@ -48,6 +49,31 @@ impl Period {
     /// The calendar month before this period's first month.
     pub fn previous_month(&self) -> Period {
         Period::month_of(self.from.pred_opt().unwrap_or(self.from))
+    }
+
+    /// The last complete calendar month before `today`: what a run on the first of the
+    /// month reports on.
+    pub fn last_complete_month(today: NaiveDate) -> Period {
+        Period::month_of(today).previous_month()
+    }
+
+    /// The twelve calendar months ending with `month`'s first month, oldest first.
+    pub fn twelve_months(month: Period) -> Vec<Period> {
+        let mut months = vec![Period::month_of(month.from)];
+        while months.len() < 12 {
+            let before = months[0].previous_month();
+            months.insert(0, before);
+        }
+        months
+    }
+
+    /// From the first day of the month eleven months before `to`'s, to `to`: the twelve
+    /// months ending with `to`'s month (to its last day when `to` is one).
+    pub fn twelve_months_to(to: NaiveDate) -> Period {
+        Period {
+            from: Period::twelve_months(Period::month_of(to))[0].from,
+            to,
+        }
     }
 
     /// Every day of the period, in order.
@@ -204,6 +230,16 @@ mod tests {
         let p = Period::month_of(d(2024, 2, 17));
         assert_eq!((p.from, p.to), (d(2024, 2, 1), d(2024, 2, 29)));
         assert_eq!(p.days().count(), 29);
+        let p = Period::twelve_months_to(d(2026, 10, 31));
+        assert_eq!((p.from, p.to), (d(2025, 11, 1), d(2026, 10, 31)));
+        // A --to in the middle of a month ends there.
+        let p = Period::twelve_months_to(d(2026, 3, 15));
+        assert_eq!((p.from, p.to), (d(2025, 4, 1), d(2026, 3, 15)));
+        let last = |t| Period::last_complete_month(t).from;
+        assert_eq!(last(d(2026, 11, 29)), d(2026, 10, 1));
+        assert_eq!(last(d(2026, 11, 1)), d(2026, 10, 1));
+        assert_eq!(last(d(2027, 1, 1)), d(2026, 12, 1));
+        assert_eq!(last(d(2026, 3, 31)), d(2026, 2, 1));
         let prev = Period::month_of(d(2026, 1, 5)).previous_month();
         assert_eq!((prev.from, prev.to), (d(2025, 12, 1), d(2025, 12, 31)));
         // chrono's own limits: no panic.

@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use super::err;
-use super::monthly::{first_dates, groups, period_totals, visits_in, Group};
+use super::groups::{first_dates, groups, period_totals, visits_in, Group};
 use super::outcomes::{self, Outcomes};
 use super::stats::newcombe;
 use super::{count, value_f64, value_str, Period};

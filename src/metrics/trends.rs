@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
 use super::err;
-use super::monthly::{first_dates, period_totals, visits_in};
+use super::groups::{first_dates, period_totals, visits_in};
 use super::outcomes::Responders;
 use super::stats::wilson;
 use super::{count, date_lit, value_i64, Period};
@@ -87,12 +87,7 @@ pub struct Trends {
 
 /// The twelve calendar months ending with `month`'s.
 pub fn window(month: Period) -> Vec<Period> {
-    let mut months = vec![Period::month_of(month.from)];
-    while months.len() < 12 {
-        let before = months[0].previous_month();
-        months.insert(0, before);
-    }
-    months
+    Period::twelve_months(month)
 }
 
 /// Computes the trends report for the twelve months ending with `month`.

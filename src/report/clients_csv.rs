@@ -1,11 +1,8 @@
 //! clients-FROM_TO.csv: one row per chosen client over that client's history (SPEC
 //! "clients CSV"), full precision, empty cells for missing figures.
 
-use std::io::Write;
-use std::path::Path;
-
-use super::csv_out::{self, Access, Field};
-use crate::error::Result;
+use super::csv_out::{self, Field};
+use super::writer::{Access, Output};
 use crate::metrics::clients::ClientSummary;
 
 pub const HEADER: [&str; 12] = [
@@ -40,15 +37,10 @@ fn fields(c: &ClientSummary) -> [Field<'_>; 12] {
     ]
 }
 
-pub fn write_rows(w: &mut dyn Write, clients: &[ClientSummary]) -> std::io::Result<()> {
-    csv_out::write_to(w, &HEADER, |out| {
+/// Owner-only: it names clients.
+pub fn output(path: impl Into<std::path::PathBuf>, clients: &[ClientSummary]) -> Output {
+    let bytes = csv_out::bytes(&HEADER, |out| {
         clients.iter().try_for_each(|c| out.row(&fields(c)))
-    })
-}
-
-/// Written owner-only: it names clients.
-pub fn write(path: &Path, clients: &[ClientSummary]) -> Result<()> {
-    csv_out::write(path, Access::Private, &HEADER, |out| {
-        clients.iter().try_for_each(|c| out.row(&fields(c)))
-    })
+    });
+    Output::new(path, bytes, Access::Private)
 }

@@ -5,11 +5,8 @@
 
 use std::borrow::Cow;
 use std::io::Write;
-use std::path::Path;
 
 use chrono::NaiveDate;
-
-use crate::error::Result;
 
 /// One cell of a CSV row.
 #[derive(Debug, Clone, Copy)]
@@ -80,27 +77,15 @@ pub fn write_to(
     out.finish()
 }
 
-/// Who may read a file: a CSV that holds names or row values from the exports (comments,
-/// ids) is its owner's only; aggregate figures may be shared like the PDFs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Private,
-    Shared,
-}
-
-/// Writes a CSV file at `path` atomically.
-pub fn write(
-    path: &Path,
-    access: Access,
+/// A whole CSV in memory: the header, then `fill` adds the rows.
+pub fn bytes(
     header: &[&str],
     fill: impl FnOnce(&mut CsvOut<'_>) -> std::io::Result<()>,
-) -> Result<()> {
-    let mut file = match access {
-        Access::Private => super::AtomicFile::create_private(path)?,
-        Access::Shared => super::AtomicFile::create(path)?,
-    };
-    write_to(file.writer(), header, fill).map_err(|e| file.error(e))?;
-    file.commit()
+) -> Vec<u8> {
+    let mut buf = Vec::new();
+    // Writing into memory does not fail: the only errors here are the writer's own I/O.
+    let _ = write_to(&mut buf, header, fill);
+    buf
 }
 
 #[cfg(test)]

@@ -2,14 +2,12 @@
 //! nested exactly as SPEC "Outputs" and "The practice over time" say. Missing figures are
 //! `null`, never NaN.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::Thresholds;
-use crate::error::Result;
-use crate::metrics::monthly::{Changes, DayCount, Group, Monthly, RegionCount};
+use crate::metrics::groups::Group;
+use crate::metrics::monthly::{Changes, DayCount, Monthly, RegionCount};
 use crate::metrics::outcomes::{Outcomes, Responders};
 use crate::metrics::trends::{month_label, Cohort, Trends};
 use crate::metrics::Period;
@@ -196,12 +194,6 @@ pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
     pretty(&doc)
 }
 
-/// Writes the monthly JSON at `path`, atomically.
-pub fn write_monthly(path: &Path, m: &Monthly, t: &Thresholds) -> Result<()> {
-    let text = monthly_json(m, t);
-    super::write_atomic(path, |w| w.write_all(text.as_bytes()))
-}
-
 #[derive(Serialize)]
 struct TrendsJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -311,10 +303,4 @@ pub fn trends_json(tr: &Trends, t: &Thresholds) -> String {
         data_quality: quality(&tr.data_quality),
     };
     pretty(&doc)
-}
-
-/// Writes the trends JSON at `path`, atomically.
-pub fn write_trends(path: &Path, tr: &Trends, t: &Thresholds) -> Result<()> {
-    let text = trends_json(tr, t);
-    super::write_atomic(path, |w| w.write_all(text.as_bytes()))
 }

@@ -3,8 +3,9 @@
 //! body regions, data quality, and how to read it all. No client is named anywhere.
 
 use crate::config::Settings;
+use crate::metrics::groups::Group;
 use crate::metrics::locations::LocationGroup;
-use crate::metrics::monthly::{Group, Monthly};
+use crate::metrics::monthly::Monthly;
 use crate::metrics::outcomes::Outcomes;
 
 use super::cells;

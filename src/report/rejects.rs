@@ -1,11 +1,12 @@
 //! rejects.csv: one row per rejected or superseded input row, `file,line,column,value,reason`.
 
-use std::io::Write;
-use std::path::Path;
-
-use super::csv_out::{self, Access, Field};
-use crate::error::Result;
+use super::csv_out::{self, Field};
+use super::writer::{Access, Output};
 use crate::model::Reject;
+use std::io::Write;
+
+/// Its name under `--out`.
+pub const FILE: &str = "rejects.csv";
 
 const HEADER: [&str; 5] = ["file", "line", "column", "value", "reason"];
 
@@ -26,12 +27,13 @@ fn fields(r: &Reject) -> [Field<'_>; 5] {
     ]
 }
 
-/// Writes `rejects.csv` at `path`, atomically and readable by its owner only: it holds row
-/// values (client names, comments).
-pub fn write(path: &Path, rejects: &[Reject]) -> Result<()> {
-    csv_out::write(path, Access::Private, &HEADER, |out| {
+/// `rejects.csv`, readable by its owner only: it holds row values (client names,
+/// comments).
+pub fn output(rejects: &[Reject]) -> Output {
+    let bytes = csv_out::bytes(&HEADER, |out| {
         rejects.iter().try_for_each(|r| out.row(&fields(r)))
-    })
+    });
+    Output::new(FILE, bytes, Access::Private)
 }
 
 #[cfg(test)]

@@ -2,11 +2,8 @@
 //! responders by starting-pain band and the standardized rate, at full precision (empty cell
 //! for a missing figure, `true`/`false` for low_sample).
 
-use std::io::Write;
-use std::path::Path;
-
-use super::csv_out::{self, Access, Field};
-use crate::error::Result;
+use super::csv_out::{self, Field};
+use super::writer::{Access, Output};
 use crate::metrics::techniques::{TechniqueRow, Techniques};
 
 pub const HEADER: [&str; 32] = [
@@ -85,15 +82,10 @@ fn fields(row: &TechniqueRow) -> Vec<Field<'_>> {
     fields
 }
 
-pub fn write_rows(w: &mut dyn Write, t: &Techniques) -> std::io::Result<()> {
-    csv_out::write_to(w, &HEADER, |out| {
-        t.techniques.iter().try_for_each(|r| out.row(&fields(r)))
-    })
-}
-
 /// Aggregate figures, no names: shared like the PDF.
-pub fn write(path: &Path, t: &Techniques) -> Result<()> {
-    csv_out::write(path, Access::Shared, &HEADER, |out| {
+pub fn output(path: impl Into<std::path::PathBuf>, t: &Techniques) -> Output {
+    let bytes = csv_out::bytes(&HEADER, |out| {
         t.techniques.iter().try_for_each(|r| out.row(&fields(r)))
-    })
+    });
+    Output::new(path, bytes, Access::Shared)
 }

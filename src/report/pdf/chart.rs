@@ -2,7 +2,7 @@
 //! reference line) and vertical columns, light grid lines at "nice" ticks, axis titles, and
 //! values written on the bars. A chart without data says so in its frame.
 
-use super::{colour, Doc, Look, LEFT, RIGHT, SMALL};
+use super::{colour, Doc, Look, BOTTOM, LEFT, RIGHT, SMALL, TOP};
 
 /// The step between ticks: 1, 2, 2.5 or 5 × 10ⁿ, so that about `target` steps cover `max`.
 pub fn nice_step(max: f64, target: usize) -> f64 {
@@ -171,8 +171,13 @@ pub fn hbars(
     let x1 = RIGHT - value_w;
     let top_pad = if reference.is_some() { 12.0 } else { 2.0 };
     let height = hbars_height(bars.len(), reference.is_some());
-    doc.ensure(height);
-    let top = doc.y + top_pad;
+    // A chart that fits on a page is kept whole; a longer one fills this page and runs on,
+    // each part with its axis (the same scale throughout) under the heading "(continued)".
+    if height <= BOTTOM - TOP {
+        doc.ensure(height);
+    } else if doc.y + hbars_height(MIN_PART, reference.is_some()) > doc.bottom() {
+        doc.continued();
+    }
 
     let max = bars
         .iter()
@@ -191,59 +196,74 @@ pub fn hbars(
         .map(|i| first_tick + i as f64 * step)
         .collect();
     let x_of = |v: f64| x0 + (x1 - x0) * ((v - first_tick) / (last_tick - first_tick)) as f32;
-    let plot_bottom = top + bars.len() as f32 * (BAR_H + BAR_GAP);
 
-    for &t in &ticks {
-        let x = x_of(t);
-        let zero = t.abs() < 1e-12;
-        let grid = if zero { colour::GREY } else { colour::RULE };
-        doc.line((x, top - 2.0), (x, plot_bottom), grid, 0.5, false);
+    let mut rest = bars;
+    while !rest.is_empty() {
+        let room = doc.bottom() - doc.y - (hbars_height(0, reference.is_some()) - BAR_H - BAR_GAP);
+        let fit = ((room / (BAR_H + BAR_GAP)).floor().max(1.0) as usize).min(rest.len());
+        let (part, after) = rest.split_at(fit);
+        let top = doc.y + top_pad;
+        let plot_bottom = top + part.len() as f32 * (BAR_H + BAR_GAP);
+
+        for &t in &ticks {
+            let x = x_of(t);
+            let zero = t.abs() < 1e-12;
+            let grid = if zero { colour::GREY } else { colour::RULE };
+            doc.line((x, top - 2.0), (x, plot_bottom), grid, 0.5, false);
+            doc.text_centred(
+                x,
+                plot_bottom + 9.0,
+                &tick_label(t * axis.scale, &axis.unit),
+                small.grey(),
+            );
+        }
         doc.text_centred(
-            x,
-            plot_bottom + 9.0,
-            &tick_label(t * axis.scale, &axis.unit),
+            (x0 + x1) / 2.0,
+            plot_bottom + 20.0,
+            &axis.title,
             small.grey(),
         );
-    }
-    doc.text_centred(
-        (x0 + x1) / 2.0,
-        plot_bottom + 20.0,
-        &axis.title,
-        small.grey(),
-    );
 
-    for (i, b) in bars.iter().enumerate() {
-        let y = top + i as f32 * (BAR_H + BAR_GAP);
-        let label = doc.fit(&b.label, label_look, label_w);
-        doc.text_right(x0 - 6.0, y + BAR_H - 2.5, &label, label_look);
-        let fill = if b.faint { faint(b.colour) } else { b.colour };
-        let (a, z) = (x_of(b.value.min(0.0)), x_of(b.value.max(0.0)));
-        if z > a {
-            doc.rect(a, y, z - a, BAR_H, fill);
+        for (i, b) in part.iter().enumerate() {
+            let y = top + i as f32 * (BAR_H + BAR_GAP);
+            let label = doc.fit(&b.label, label_look, label_w);
+            doc.text_right(x0 - 6.0, y + BAR_H - 2.5, &label, label_look);
+            let fill = if b.faint { faint(b.colour) } else { b.colour };
+            let (a, z) = (x_of(b.value.min(0.0)), x_of(b.value.max(0.0)));
+            if z > a {
+                doc.rect(a, y, z - a, BAR_H, fill);
+            }
+            let mut end = x_of(b.value);
+            if let Some((lo, hi)) = b.interval {
+                let (a, z) = (x_of(lo), x_of(hi));
+                let mid = y + BAR_H / 2.0;
+                doc.line((a, mid), (z, mid), colour::TEXT, 0.7, false);
+                doc.line((a, mid - 3.0), (a, mid + 3.0), colour::TEXT, 0.7, false);
+                doc.line((z, mid - 3.0), (z, mid + 3.0), colour::TEXT, 0.7, false);
+                end = end.max(z);
+            }
+            let look = if b.faint {
+                small.italic().grey()
+            } else {
+                small
+            };
+            doc.text(end + 4.0, y + BAR_H - 2.5, &b.value_label, look);
         }
-        let mut end = x_of(b.value);
-        if let Some((lo, hi)) = b.interval {
-            let (a, z) = (x_of(lo), x_of(hi));
-            let mid = y + BAR_H / 2.0;
-            doc.line((a, mid), (z, mid), colour::TEXT, 0.7, false);
-            doc.line((a, mid - 3.0), (a, mid + 3.0), colour::TEXT, 0.7, false);
-            doc.line((z, mid - 3.0), (z, mid + 3.0), colour::TEXT, 0.7, false);
-            end = end.max(z);
+        if let Some(r) = reference {
+            let x = x_of(r.value);
+            doc.line((x, top - 4.0), (x, plot_bottom), colour::GREY, 0.8, true);
+            doc.text_centred(x, top - 6.0, &r.label, small.grey());
         }
-        let look = if b.faint {
-            small.italic().grey()
-        } else {
-            small
-        };
-        doc.text(end + 4.0, y + BAR_H - 2.5, &b.value_label, look);
+        doc.y = plot_bottom + 28.0;
+        rest = after;
+        if !rest.is_empty() {
+            doc.continued();
+        }
     }
-    if let Some(r) = reference {
-        let x = x_of(r.value);
-        doc.line((x, top - 4.0), (x, plot_bottom), colour::GREY, 0.8, true);
-        doc.text_centred(x, top - 6.0, &r.label, small.grey());
-    }
-    doc.y = plot_bottom + 28.0;
 }
+
+/// The fewest bars a part of a long chart starts with on a page: fewer go to the next page.
+const MIN_PART: usize = 3;
 
 /// A paler version of a palette colour (for low samples).
 fn faint(c: colour::Rgb) -> colour::Rgb {
@@ -578,7 +598,13 @@ pub fn mix(
     draw_legend(doc, legend_y, parts);
     doc.y = legend_y + 8.0;
     for r in rows {
-        doc.ensure(BAR_H + BAR_GAP);
+        if doc.y + BAR_H + BAR_GAP > doc.bottom() {
+            // Runs on: the heading again and the legend above the rest.
+            doc.continued();
+            let legend_y = doc.y + 8.0;
+            draw_legend(doc, legend_y, parts);
+            doc.y = legend_y + 8.0;
+        }
         let top = doc.y;
         let look = if r.bold { small.bold() } else { small };
         doc.text(

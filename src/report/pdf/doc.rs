@@ -1,96 +1,77 @@
-//! The layout cursor: a document of A4 pages filled top to bottom, text measured with the
-//! fonts' own advance widths, wrapping and shortening, rules and boxes, headings, paragraphs,
-//! bullets and footnotes. Positions are in points, `y` measured down from the top of the page
-//! (the PDF's own origin is bottom-left; [`Doc`] converts).
+//! The layout cursor: a document of A4 pages filled top to bottom on a [`Canvas`], with the
+//! page furniture, headings, paragraphs, bullets and footnotes, and the finished PDF.
 
-use std::collections::BTreeSet;
+use std::ops::Deref;
 
-use printpdf::{
-    Line, LineDashPattern, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, TextItem,
-    WindingOrder,
-};
-
-use super::colour::{self, pdf_colour};
-use super::fonts::{FaceRef, Fonts, Style};
+pub use super::canvas::Look;
+use super::canvas::{Canvas, Page};
+use super::fonts::Fonts;
 use super::furniture::Furniture;
-use super::{BODY, BOTTOM, LEFT, PAGE_H, RIGHT, SMALL, TOP};
-
-/// How a piece of text looks.
-#[derive(Debug, Clone, Copy)]
-pub struct Look {
-    pub size: f32,
-    pub style: Style,
-    pub colour: colour::Rgb,
-}
-
-impl Look {
-    pub const BODY: Look = Look {
-        size: BODY,
-        style: Style::Regular,
-        colour: colour::TEXT,
-    };
-
-    pub fn bold(self) -> Look {
-        Look {
-            style: Style::Bold,
-            ..self
-        }
-    }
-    pub fn italic(self) -> Look {
-        Look {
-            style: Style::Italic,
-            ..self
-        }
-    }
-    pub fn grey(self) -> Look {
-        Look {
-            colour: colour::GREY,
-            ..self
-        }
-    }
-    pub fn sized(self, size: f32) -> Look {
-        Look { size, ..self }
-    }
-    pub fn coloured(self, colour: colour::Rgb) -> Look {
-        Look { colour, ..self }
-    }
-}
-
-pub(super) struct Page {
-    pub(super) ops: Vec<Op>,
-    pub(super) footnotes: Vec<String>,
-}
+use super::{BOTTOM, LEFT, RIGHT, SMALL, TOP};
 
 /// A document being laid out.
 pub struct Doc<'f> {
-    pub(super) fonts: &'f Fonts,
-    pub(super) furniture: Furniture,
-    pub(super) pages: Vec<Page>,
-    /// The faces this document sets text in: only those are embedded.
-    pub(super) used: BTreeSet<FaceRef>,
+    canvas: Canvas<'f>,
+    furniture: Furniture,
+    /// The latest section heading: a chart or table that runs on repeats it.
+    heading: String,
     /// The cursor: where the next block starts, down from the top of the page.
     pub y: f32,
 }
 
+impl<'f> Deref for Doc<'f> {
+    type Target = Canvas<'f>;
+    fn deref(&self) -> &Canvas<'f> {
+        &self.canvas
+    }
+}
+
 impl<'f> Doc<'f> {
-    pub fn new(fonts: &'f Fonts, furniture: Furniture) -> Doc<'f> {
-        let mut d = Doc {
-            fonts,
-            furniture,
-            pages: Vec::new(),
-            used: BTreeSet::new(),
-            y: TOP,
-        };
-        d.new_page();
-        d
+    // The drawing calls, forwarded (not through `DerefMut`) so that an argument may read the
+    // document: `doc.text(x, doc.y, &doc.fit(…), look)`.
+
+    /// Text with its baseline at `y`, starting at `x`.
+    pub fn text(&mut self, x: f32, y: f32, text: &str, look: Look) {
+        self.canvas.text(x, y, text, look);
     }
 
-    pub fn fonts(&self) -> &Fonts {
-        self.fonts
+    /// Text ending at `right`.
+    pub fn text_right(&mut self, right: f32, y: f32, text: &str, look: Look) {
+        self.canvas.text_right(right, y, text, look);
+    }
+
+    /// Text centred on `centre`.
+    pub fn text_centred(&mut self, centre: f32, y: f32, text: &str, look: Look) {
+        self.canvas.text_centred(centre, y, text, look);
+    }
+
+    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: super::colour::Rgb) {
+        self.canvas.rect(x, y, w, h, fill);
+    }
+
+    /// A straight line; `dashed` for reference lines.
+    pub fn line(
+        &mut self,
+        from: (f32, f32),
+        to: (f32, f32),
+        colour: super::colour::Rgb,
+        width: f32,
+        dashed: bool,
+    ) {
+        self.canvas.line(from, to, colour, width, dashed);
+    }
+
+    pub fn new(fonts: &'f Fonts, furniture: Furniture) -> Doc<'f> {
+        Doc {
+            canvas: Canvas::new(fonts),
+            furniture,
+            heading: String::new(),
+            y: TOP,
+        }
     }
 
     pub fn new_page(&mut self) {
-        self.pages.push(Page {
+        self.canvas.pages.push(Page {
             ops: Vec::new(),
             footnotes: Vec::new(),
         });
@@ -110,201 +91,9 @@ impl<'f> Doc<'f> {
         BOTTOM - notes * (SMALL * 1.35)
     }
 
-    fn ops(&mut self) -> &mut Vec<Op> {
-        &mut self.pages.last_mut().expect("a page").ops
-    }
-
-    pub fn width(&self, text: &str, look: Look) -> f32 {
-        self.fonts.width(text, look.size, look.style)
-    }
-
-    /// `text` shortened with "…" to fit `max` points (white space before the "…" dropped);
-    /// empty when not even "…" fits. Linear in the text: each character is measured once.
-    pub fn fit(&self, text: &str, look: Look, max: f32) -> String {
-        let advances = self.fonts.advances(text, look.size, look.style);
-        if advances.iter().sum::<f32>() <= max {
-            return text.to_string();
-        }
-        let room = max - self.width("…", look);
-        // The longest proper prefix whose trimmed width leaves room for the "…".
-        let mut best: Option<usize> = (room >= 0.0).then_some(0);
-        let (mut width, mut trimmed) = (0.0f32, 0.0f32);
-        let mut end_trimmed = 0;
-        for ((i, c), a) in text.char_indices().zip(&advances) {
-            // `best` holds the prefix ending before character `i`.
-            width += a;
-            if !c.is_whitespace() {
-                trimmed = width;
-                end_trimmed = i + c.len_utf8();
-            }
-            if i + c.len_utf8() == text.len() || trimmed > room {
-                break;
-            }
-            best = Some(end_trimmed);
-        }
-        match best {
-            Some(end) => format!("{}…", &text[..end]),
-            None => String::new(),
-        }
-    }
-
-    /// `text` broken into lines of at most `max` points, at spaces where it can be (a word
-    /// longer than a line is broken where it must). Line breaks in the text are kept. Linear
-    /// in the text: each paragraph is measured once, and lines are cut from it.
-    pub fn wrap(&self, text: &str, look: Look, max: f32) -> Vec<String> {
-        let mut lines = Vec::new();
-        for paragraph in text.split('\n') {
-            let words: Vec<&str> = paragraph.split_whitespace().collect();
-            let joined = words.join(" ");
-            let advances = self.fonts.advances(&joined, look.size, look.style);
-            // Byte offset of each character, and of the end.
-            let mut at: Vec<usize> = joined.char_indices().map(|(i, _)| i).collect();
-            at.push(joined.len());
-            let slice = |from: usize, to: usize| joined[at[from]..at[to]].to_string();
-            // The current line: characters [start, end) of `joined`, and its width.
-            let mut line: Option<(usize, usize, f32)> = None;
-            let mut start = 0;
-            for word in &words {
-                let end = start + word.chars().count();
-                let word_w: f32 = advances[start..end].iter().sum();
-                let candidate = match line {
-                    // One space joins them: the character just before this word.
-                    Some((from, _, w)) => (from, w + advances[start - 1] + word_w),
-                    None => (start, word_w),
-                };
-                if candidate.1 <= max {
-                    line = Some((candidate.0, end, candidate.1));
-                    start = end + 1;
-                    continue;
-                }
-                if let Some((from, to, _)) = line.take() {
-                    lines.push(slice(from, to));
-                }
-                // A word wider than the line: cut it after a hyphen where there is one on
-                // the line, else by characters.
-                let chars: Vec<char> = joined[at[start]..at[end]].chars().collect();
-                let (mut piece, mut w) = (start, 0.0f32);
-                let mut after_hyphen: Option<usize> = None;
-                for (i, &a) in advances.iter().enumerate().take(end).skip(start) {
-                    w += a;
-                    if w > max && i > piece {
-                        let cut = after_hyphen.filter(|&h| h > piece && h <= i).unwrap_or(i);
-                        lines.push(slice(piece, cut));
-                        piece = cut;
-                        w = advances[cut..=i].iter().sum();
-                        after_hyphen = None;
-                    }
-                    if chars[i - start] == '-' {
-                        after_hyphen = Some(i + 1);
-                    }
-                }
-                line = Some((piece, end, w));
-                start = end + 1;
-            }
-            lines.push(line.map_or_else(String::new, |(from, to, _)| slice(from, to)));
-        }
-        lines
-    }
-
-    /// Text with its baseline at `y`, starting at `x`.
-    pub fn text(&mut self, x: f32, y: f32, text: &str, look: Look) {
-        let mut x = x;
-        let fonts = self.fonts;
-        for (face, run) in fonts.runs(text, look.style) {
-            self.used.insert(face);
-            let id = super::save::font_id(face);
-            let ops = self.ops();
-            ops.push(Op::StartTextSection);
-            ops.push(Op::SetFillColor {
-                col: pdf_colour(look.colour),
-            });
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(id),
-                size: Pt(look.size),
-            });
-            ops.push(Op::SetTextCursor {
-                pos: Point {
-                    x: Pt(x),
-                    y: Pt(PAGE_H - y),
-                },
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(run.to_string())],
-            });
-            ops.push(Op::EndTextSection);
-            let f = fonts.face(face);
-            x += run.chars().map(|c| f.advance(c, look.size)).sum::<f32>();
-        }
-    }
-
-    /// Text ending at `right`.
-    pub fn text_right(&mut self, right: f32, y: f32, text: &str, look: Look) {
-        let w = self.width(text, look);
-        self.text(right - w, y, text, look);
-    }
-
-    /// Text centred on `centre`.
-    pub fn text_centred(&mut self, centre: f32, y: f32, text: &str, look: Look) {
-        let w = self.width(text, look);
-        self.text(centre - w / 2.0, y, text, look);
-    }
-
-    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: colour::Rgb) {
-        let ops = self.ops();
-        ops.push(Op::SetFillColor {
-            col: pdf_colour(fill),
-        });
-        ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(x),
-                y: Pt(PAGE_H - y - h),
-                width: Pt(w),
-                height: Pt(h),
-                mode: Some(PaintMode::Fill),
-                winding_order: Some(WindingOrder::NonZero),
-            },
-        });
-    }
-
-    /// A straight line; `dashed` for reference lines.
-    pub fn line(
-        &mut self,
-        from: (f32, f32),
-        to: (f32, f32),
-        colour: colour::Rgb,
-        width: f32,
-        dashed: bool,
-    ) {
-        let ops = self.ops();
-        ops.push(Op::SetOutlineColor {
-            col: pdf_colour(colour),
-        });
-        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
-        ops.push(Op::SetLineDashPattern {
-            dash: if dashed {
-                LineDashPattern::new(0.0, &[3.0, 2.0])
-            } else {
-                LineDashPattern::new(0.0, &[])
-            },
-        });
-        let point = |(x, y): (f32, f32)| LinePoint {
-            p: Point {
-                x: Pt(x),
-                y: Pt(PAGE_H - y),
-            },
-            bezier: false,
-        };
-        ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![point(from), point(to)],
-                is_closed: false,
-            },
-        });
-    }
-
     /// A footnote on the current page (once, however often it is asked for).
     pub fn footnote(&mut self, text: &str) {
-        let page = self.pages.last_mut().expect("a page");
+        let page = self.canvas.pages.last_mut().expect("a page");
         if !page.footnotes.iter().any(|f| f == text) {
             page.footnotes.push(text.to_string());
         }
@@ -334,6 +123,7 @@ impl<'f> Doc<'f> {
 
     /// A section heading: 13 pt bold, 6 mm above; kept with `keep` points of what follows.
     pub fn heading(&mut self, text: &str, keep: f32) {
+        self.heading = text.to_string();
         let look = Look::BODY.bold().sized(13.0);
         if self.y > TOP {
             self.y += 17.0;
@@ -345,6 +135,19 @@ impl<'f> Doc<'f> {
             &self.fit(text, look, RIGHT - LEFT),
             look,
         );
+        self.y += 13.0 * 1.35 + 4.0;
+    }
+
+    /// A new page for a chart that runs on: the latest heading again, "(continued)".
+    pub fn continued(&mut self) {
+        self.new_page();
+        if self.heading.is_empty() {
+            return;
+        }
+        let look = Look::BODY.bold().sized(13.0);
+        let text = format!("{} (continued)", self.heading);
+        let line = self.fit(&text, look, RIGHT - LEFT);
+        self.text(LEFT, self.y + 13.0, &line, look);
         self.y += 13.0 * 1.35 + 4.0;
     }
 
@@ -374,10 +177,13 @@ impl<'f> Doc<'f> {
     /// Lays out the furniture on every page and returns the PDF's bytes.
     pub fn finish(self) -> Vec<u8> {
         let Doc {
-            fonts,
+            canvas:
+                Canvas {
+                    fonts,
+                    mut pages,
+                    mut used,
+                },
             furniture,
-            mut pages,
-            mut used,
             ..
         } = self;
         let total = pages.len();
@@ -386,7 +192,11 @@ impl<'f> Doc<'f> {
             page.ops.extend(ops);
             used.extend(faces);
         }
-        super::save::pdf_bytes(fonts, &furniture, pages, &used)
+        let title = format!(
+            "{} – {} – {}",
+            furniture.practice, furniture.title, furniture.period
+        );
+        super::save::pdf_bytes(fonts, &title, furniture.timestamp, pages, &used)
     }
 }
 

@@ -131,13 +131,47 @@ fn subset_of(full: &Face, chars: &BTreeSet<char>) -> Option<Face> {
         .then_some(face)
 }
 
+/// Why the fonts could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum FontError {
+    #[error("the embedded {name} font does not parse")]
+    Embedded { name: String },
+    #[error("{}: cannot read the font", path.display())]
+    Unreadable {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not a font that can be read", path.display())]
+    NotAFont { path: std::path::PathBuf },
+}
+
+/// The bytes of a font file given with `--font`.
+fn read_font(path: &Path) -> Result<Vec<u8>, FontError> {
+    std::fs::read(path).map_err(|source| FontError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Checks that `path` is a font this tool can set text in, before any export is read.
+pub fn check_font(path: &Path) -> Result<(), FontError> {
+    let bytes = read_font(path)?;
+    ttf_parser::Face::parse(&bytes, 0)
+        .map(|_| ())
+        .map_err(|_| FontError::NotAFont {
+            path: path.to_path_buf(),
+        })
+}
+
 impl Fonts {
     /// DejaVu Sans, then `extra` (the `--font` option), then system fonts that cover what
     /// DejaVu lacks. System fonts are looked for only when `needed` has such characters.
-    pub fn load(extra: Option<&Path>, needed: &str) -> Result<Fonts, String> {
+    pub fn load(extra: Option<&Path>, needed: &str) -> Result<Fonts, FontError> {
         let base = |name: &str, bytes: &'static [u8]| {
-            Face::load(name.to_string(), bytes, 0)
-                .ok_or_else(|| format!("the embedded {name} font does not parse"))
+            Face::load(name.to_string(), bytes, 0).ok_or_else(|| FontError::Embedded {
+                name: name.to_string(),
+            })
         };
         let full = [
             base("DejaVu Sans", dejavu::sans::regular())?,
@@ -156,14 +190,15 @@ impl Fonts {
         let italic = cut(2, "DejaVu Sans Oblique", dejavu::sans::oblique())?;
         let mut fallbacks = Vec::new();
         if let Some(path) = extra {
-            let bytes = std::fs::read(path)
-                .map_err(|e| format!("{}: cannot read the font: {e}", path.display()))?;
+            let bytes = read_font(path)?;
             let face = Face::load(
                 path.display().to_string(),
                 Box::leak(bytes.into_boxed_slice()),
                 0,
             )
-            .ok_or_else(|| format!("{}: not a font that can be read", path.display()))?;
+            .ok_or_else(|| FontError::NotAFont {
+                path: path.to_path_buf(),
+            })?;
             fallbacks.push(face);
         }
         let mut fonts = Fonts {

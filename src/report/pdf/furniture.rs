@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use printpdf::Op;
 
+use super::canvas::{Canvas, Look};
 use super::colour;
-use super::doc::{Doc, Look};
 use super::fonts::{FaceRef, Fonts};
 use super::{LEFT, MARGIN, PAGE_H, RIGHT, SMALL};
 
@@ -33,7 +33,7 @@ pub(super) fn draw(
     footnotes: &[String],
 ) -> (Vec<Op>, BTreeSet<FaceRef>) {
     let small = Look::BODY.grey().sized(SMALL);
-    let mut chrome = Doc::new(fonts, f.clone());
+    let mut chrome = Canvas::new(fonts);
     let header_y = MARGIN - 8.0;
     let right = format!("{} · {}", f.title, f.period);
     let right_w = chrome.width(&right, small);

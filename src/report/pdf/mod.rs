@@ -1,13 +1,19 @@
 //! A small layout toolkit over printpdf's ops, knowing nothing of any report: A4 pages with
 //! their furniture, text measured with the fonts' own advance widths, tables and charts.
 //!
-//! - [`doc`]: the layout cursor — pages, text, wrapping and shortening, rules, headings;
+//! - [`canvas`]: the drawing layer — pages, text measured and set, wrapping and shortening,
+//!   rules and boxes;
+//! - [`doc`]: the layout cursor on a canvas — headings, paragraphs, footnotes, the finished
+//!   PDF;
 //! - [`furniture`]: the header, footer, page numbers and footnotes of every page;
 //! - [`colour`]: the palette;
 //! - [`fonts`]: the embedded base font and the fallbacks, per run of characters;
 //! - [`table`], [`chart`]: built on the cursor;
 //! - `save`: the finished pages as deterministic PDF bytes.
+//!
+//! Each layer calls only downward: doc → furniture → canvas → fonts; doc → save → canvas.
 
+pub mod canvas;
 pub mod chart;
 pub mod colour;
 pub mod doc;
@@ -17,7 +23,7 @@ mod save;
 pub mod table;
 
 pub use doc::{Doc, Look};
-pub use fonts::{Fonts, Style};
+pub use fonts::{check_font, FontError, Fonts, Style};
 pub use furniture::Furniture;
 
 /// A4 in points.

@@ -1,42 +1,31 @@
-//! The finished pages → PDF bytes: the faces the document uses are embedded and subset,
+//! The finished pages → PDF bytes (below the canvas's pages, knowing nothing of a layout): the faces the document uses are embedded and subset,
 //! printpdf's document becomes a lopdf one, its streams are deflated at zlib's fastest level,
 //! and its dates and trailer /ID are fixed, so the same report is the same bytes.
 
 use std::collections::BTreeSet;
 
 use lopdf::{Object, StringFormat};
-use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
-use super::doc::Page;
-use super::fonts::{FaceRef, Fonts, Style};
-use super::furniture::Furniture;
-
-/// The resource name of a face, the same in every document.
-pub(super) fn font_id(face: FaceRef) -> FontId {
-    FontId(match face {
-        FaceRef::Base(Style::Regular) => "F1".to_string(),
-        FaceRef::Base(Style::Bold) => "F2".to_string(),
-        FaceRef::Base(Style::Italic) => "F3".to_string(),
-        FaceRef::Full(s) => format!("FD{}", s as usize + 1),
-        FaceRef::Fallback(i) => format!("F{}", i + 4),
-    })
-}
+use super::canvas::{font_id, Page};
+use super::fonts::{FaceRef, Fonts};
 
 /// The PDF of `pages` (content and furniture laid out), embedding the faces in `used`.
 pub(super) fn pdf_bytes(
     fonts: &Fonts,
-    f: &Furniture,
+    title: &str,
+    timestamp: i64,
     pages: Vec<Page>,
     used: &BTreeSet<FaceRef>,
 ) -> Vec<u8> {
-    let mut doc = PdfDocument::new(&format!("{} – {} – {}", f.practice, f.title, f.period));
+    let mut doc = PdfDocument::new(title);
     for (face_ref, face) in fonts.all().into_iter().filter(|(r, _)| used.contains(r)) {
         doc.resources.fonts.map.insert(
             font_id(face_ref),
             printpdf::PdfFont::new(face.parsed.clone()),
         );
     }
-    if let Ok(when) = printpdf::OffsetDateTime::from_unix_timestamp(f.timestamp) {
+    if let Ok(when) = printpdf::OffsetDateTime::from_unix_timestamp(timestamp) {
         let info = &mut doc.metadata.info;
         info.creation_date = when;
         info.modification_date = when;

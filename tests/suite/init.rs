@@ -1,10 +1,8 @@
 //! `init` on foreign exports, cron-ready months, completions and the man page.
 
-mod common;
-
 use std::path::Path;
 
-use common::{data, run_in, stderr, stdout};
+use super::common::{data, run_in, stderr, stdout};
 
 /// Copies a fixture set into `dir` and runs `init` on it there; returns the output.
 fn init_in(dir: &Path, set: &str, extra: &[&str]) -> std::process::Output {
@@ -146,7 +144,11 @@ fn a_missing_required_column_is_named_with_the_closest_headers() {
 
 /// `monthly` on the monthly fixture with SOURCE_DATE_EPOCH at `epoch`.
 fn monthly_at(out: &Path, epoch: &str, month: &str) -> std::process::Output {
-    let args = common::report_args("monthly", "monthly", out, &["--month", month]);
+    let args = super::common::Run::new("monthly")
+        .fixture("monthly")
+        .out(out)
+        .month(month)
+        .arg_list();
     std::process::Command::new(env!("CARGO_BIN_EXE_practice-report"))
         .args(&args)
         .current_dir(out)

@@ -1,15 +1,21 @@
 //! `clients` through the built binary: the CSV hand-worked, names in three scripts read back
 //! from their PDFs, hostile ids kept inside --out, --client selection.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use super::common::*;
 
 fn run_clients(dir: &Path, set: &str, extra: &[&str]) -> (std::process::Output, PathBuf) {
     let out = dir.join("out");
-    (run_report(dir, true, "clients", set, &out, extra), out)
+    (
+        Run::new("clients")
+            .fixture(set)
+            .out(&out)
+            .args(extra)
+            .dated()
+            .output_in(dir),
+        out,
+    )
 }
 
 #[test]
@@ -169,22 +175,26 @@ fn client_picks_exactly_the_named_and_refuses_unknown_ids() {
 }
 
 #[test]
-fn one_failed_summary_does_not_stop_the_others() {
+fn the_summaries_folder_is_replaced_whole() {
     let dir = tempfile::tempdir().unwrap();
-    // A directory where C2's PDF should go: renaming the finished file onto it fails.
+    // What an earlier run (or anyone) left in clients/: a directory where C2's PDF goes, and a
+    // summary of a client this run does not write. Neither survives: the folder holds this
+    // run's summaries only, so two runs never mix.
     std::fs::create_dir_all(dir.path().join("out/clients/C2.pdf/blocker")).unwrap();
+    std::fs::write(dir.path().join("out/clients/C999.pdf"), b"old").unwrap();
     let (o, out) = run_clients(dir.path(), "clients", &["--to", "2026-03-31"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(err.contains("1 of 4 client summaries failed"), "{err}");
-    assert!(err.contains("C2:") && err.contains("C2.pdf"), "{err}");
-    for id in ["C1", "C3", "C4"] {
-        assert!(out.join(format!("clients/{id}.pdf")).is_file(), "{id}");
-    }
-    // No temporary file is left behind.
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(out.join("clients"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["C1.pdf", "C2.pdf", "C3.pdf", "C4.pdf"]);
+    assert!(out.join("clients/C2.pdf").is_file());
+    // Nothing of the staging is left behind.
     let leftovers: Vec<_> = walk(&out)
         .into_iter()
-        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .filter(|p| p.to_string_lossy().contains(".practice-report"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

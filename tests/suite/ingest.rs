@@ -1,8 +1,6 @@
 //! Ingest through the library: typed frames hold exactly the accepted values, and every row
 //! read is accounted for (a property test over random mixes of good and bad rows).
 
-mod common;
-
 use std::collections::{BTreeMap, HashMap};
 
 use indicatif::ProgressBar;
@@ -71,8 +69,8 @@ fn epoch(y: i32, m: u32, d: u32) -> i32 {
 #[test]
 fn accepted_rows_become_typed_columns() {
     let ing = ingest::ingest(
-        &common::data("rules/sessions.csv"),
-        &common::data("rules/feedback.csv"),
+        &super::common::data("rules/sessions.csv"),
+        &super::common::data("rules/feedback.csv"),
         &Options::default(),
         &ProgressBar::hidden(),
     )
@@ -165,10 +163,10 @@ fn accepted_rows_become_typed_columns() {
 
 #[test]
 fn header_and_label_aliases_from_the_config() {
-    let settings = Settings::load(&common::data("aliases/practice-report.toml")).unwrap();
+    let settings = Settings::load(&super::common::data("aliases/practice-report.toml")).unwrap();
     let ing = ingest::ingest(
-        &common::data("aliases/sessions.csv"),
-        &common::data("aliases/feedback.csv"),
+        &super::common::data("aliases/sessions.csv"),
+        &super::common::data("aliases/feedback.csv"),
         &Options {
             settings,
             ..Options::default()

@@ -1,32 +1,18 @@
 //! `monthly` and `run` through the built binary on a small hand-worked fixture.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use super::common::*;
 use serde_json::{json, Value};
 
 fn run_monthly(out: &Path, extra: &[&str]) -> std::process::Output {
-    let o = run_report(
-        out.parent().unwrap(),
-        false,
-        "monthly",
-        "monthly",
-        out,
-        extra,
-    );
+    let o = Run::new("monthly")
+        .fixture("monthly")
+        .out(out)
+        .args(extra)
+        .output_in(out.parent().unwrap());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     o
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn close(v: &Value, want: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"));
-    assert!((got - want).abs() < 1e-9, "{got} != {want}");
 }
 
 #[test]
@@ -34,7 +20,7 @@ fn march_figures_match_the_hand_worked_ones() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     run_monthly(&out, &["--month", "2026-03"]);
-    let j = read_json(&out.join("monthly-2026-03.json"));
+    let j = json(&out.join("monthly-2026-03.json"));
 
     assert_eq!(
         j["period"],
@@ -186,7 +172,7 @@ fn without_a_month_the_latest_month_with_sessions() {
         "{}",
         stdout(&o)
     );
-    let j = read_json(&out.join("monthly-2026-04.json"));
+    let j = json(&out.join("monthly-2026-04.json"));
     assert_eq!(j["sessions"], 1);
     assert_eq!(j["new_clients"], 0);
     // A month without feedback: figures that cannot be computed are null.
@@ -200,14 +186,11 @@ fn without_a_month_the_latest_month_with_sessions() {
 fn run_writes_the_monthly_report_and_rejects() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = run_report(
-        dir.path(),
-        false,
-        "run",
-        "monthly",
-        &out,
-        &["--month", "2026-03"],
-    );
+    let o = Run::new("run")
+        .fixture("monthly")
+        .out(&out)
+        .month("2026-03")
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("month: 2026-03-01 to 2026-03-31"), "{text}");
@@ -215,14 +198,11 @@ fn run_writes_the_monthly_report_and_rejects() {
     assert!(out.join("rejects.csv").exists());
     // Same input, same bytes.
     let first = std::fs::read(out.join("monthly-2026-03.json")).unwrap();
-    let o = run_report(
-        dir.path(),
-        false,
-        "monthly",
-        "monthly",
-        &out,
-        &["--month", "2026-03"],
-    );
+    let o = Run::new("monthly")
+        .fixture("monthly")
+        .out(&out)
+        .month("2026-03")
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         first,
@@ -235,14 +215,12 @@ fn the_pdf_names_the_figures_and_no_client() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let run = || {
-        run_report(
-            dir.path(),
-            true,
-            "monthly",
-            "monthly",
-            &out,
-            &["--month", "2026-03"],
-        )
+        Run::new("monthly")
+            .fixture("monthly")
+            .out(&out)
+            .month("2026-03")
+            .dated()
+            .output_in(dir.path())
     };
     let o = run();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -292,16 +270,14 @@ fn without_a_fee_column_revenue_is_null_not_zero() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let config = data("aliases/practice-report.toml");
-    let o = run_report(
-        dir.path(),
-        true,
-        "monthly",
-        "aliases",
-        &out,
-        &["--config", config.to_str().unwrap()],
-    );
+    let o = Run::new("monthly")
+        .fixture("aliases")
+        .out(&out)
+        .args(&["--config", config.to_str().unwrap()])
+        .dated()
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let j = read_json(&out.join("monthly-2026-05.json"));
+    let j = json(&out.join("monthly-2026-05.json"));
     assert_eq!(j["sessions"], 2);
     assert_eq!(j["revenue"], Value::Null);
     assert_eq!(j["by_technique"][0]["technique"], "ischemic_compression");
@@ -321,12 +297,16 @@ fn strict_and_empty_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let feedback = data("rules/feedback.csv");
-    let o = run_report(dir.path(), false, "run", "rules", &out, &["--strict"]);
+    let o = Run::new("run")
+        .fixture("rules")
+        .out(&out)
+        .args(&["--strict"])
+        .output_in(dir.path());
     // Reports are written all the same; the exit code says rows were rejected.
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(out.join("monthly-2026-03.pdf").exists());
     assert_eq!(
-        read_json(&out.join("monthly-2026-03.json"))["data_quality"]["sessions_rejected"],
+        json(&out.join("monthly-2026-03.json"))["data_quality"]["sessions_rejected"],
         16
     );
 

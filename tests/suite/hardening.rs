@@ -1,25 +1,12 @@
 //! Hostile input through the built binary: formulas in every CSV written, dates no report can
 //! cover, headers of garbage, a 5 MiB name, a reader that goes away, owner-only row data.
 
-mod common;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
-
-/// A CSV's rows (header included) as the csv crate reads them back.
-fn csv_rows(path: &Path) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_path(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
+use super::common::*;
 
 /// The column `name` of a CSV, header left out.
 fn column(rows: &[Vec<String>], name: &str) -> Vec<String> {
@@ -68,14 +55,12 @@ body_region,duration_min,pain_before,pain_after,fee\n";
 fn no_csv_written_holds_a_live_formula() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = run_report(
-        dir.path(),
-        true,
-        "run",
-        "formulas",
-        &out,
-        &["--month", "2026-03"],
-    );
+    let o = Run::new("run")
+        .fixture("formulas")
+        .out(&out)
+        .month("2026-03")
+        .dated()
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 
     let clients = csv_rows(&out.join("clients-2026-03-01_2026-03-31.csv"));
@@ -128,7 +113,10 @@ fn no_csv_written_holds_a_live_formula() {
 fn rejects_csv_is_readable_by_its_owner_only() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = run_report(dir.path(), false, "validate", "formulas", &out, &[]);
+    let o = Run::new("validate")
+        .fixture("formulas")
+        .out(&out)
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     #[cfg(unix)]
     {
@@ -292,7 +280,10 @@ S2,C1,,Tom,2026-03-09,Dry needling,Neck,30,4,3,40\n"
 fn a_reader_that_goes_away_ends_the_printing_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let args = report_args("validate", "formulas", &out, &[]);
+    let args = Run::new("validate")
+        .fixture("formulas")
+        .out(&out)
+        .arg_list();
     let mut child = Command::new(env!("CARGO_BIN_EXE_practice-report"))
         .args(&args)
         .current_dir(dir.path())
@@ -336,14 +327,12 @@ fn a_reader_that_goes_away_ends_the_printing_quietly() {
 fn a_missing_soreness_never_looks_like_none() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = run_report(
-        dir.path(),
-        true,
-        "clients",
-        "clients",
-        &out,
-        &["--to", "2026-03-31"],
-    );
+    let o = Run::new("clients")
+        .fixture("clients")
+        .out(&out)
+        .args(&["--to", "2026-03-31"])
+        .dated()
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = |id: &str| squeeze(&pdf_text(&out.join("clients").join(format!("{id}.pdf"))));
     // C3's last visit (S11) has no feedback: marked, and said under the chart.

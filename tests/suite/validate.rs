@@ -1,8 +1,6 @@
 //! `validate` through the built binary: every rejection rule, rejects.csv, exit codes.
 
-mod common;
-
-use common::*;
+use super::common::*;
 
 fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()

@@ -1,11 +1,9 @@
 //! `techniques` through the built binary: every CSV column hand-worked on a small fixture,
 //! the PDF read back.
 
-mod common;
-
 use std::collections::HashMap;
 
-use common::*;
+use super::common::*;
 
 fn run_techniques(dir: &std::path::Path) -> std::path::PathBuf {
     let out = dir.join("out");
@@ -18,7 +16,12 @@ fn run_techniques(dir: &std::path::Path) -> std::path::PathBuf {
         "--config",
         config.to_str().unwrap(),
     ];
-    let o = run_report(dir, true, "techniques", "techniques", &out, &extra);
+    let o = Run::new("techniques")
+        .fixture("techniques")
+        .out(&out)
+        .args(&extra)
+        .dated()
+        .output_in(dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     out
 }
@@ -247,26 +250,20 @@ fn the_pdf_names_every_technique_and_shows_the_matrix() {
 fn run_writes_the_techniques_report_for_the_twelve_months() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = run_report(
-        dir.path(),
-        false,
-        "run",
-        "techniques",
-        &out,
-        &["--month", "2026-03"],
-    );
+    let o = Run::new("run")
+        .fixture("techniques")
+        .out(&out)
+        .month("2026-03")
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.join("techniques-2025-04-01_2026-03-31.csv").exists());
     assert!(out.join("techniques-2025-04-01_2026-03-31.pdf").exists());
     let backwards = ["--from", "2026-04-01", "--to", "2026-03-01"];
-    let o = run_report(
-        dir.path(),
-        false,
-        "techniques",
-        "techniques",
-        &out,
-        &backwards,
-    );
+    let o = Run::new("techniques")
+        .fixture("techniques")
+        .out(&out)
+        .args(&backwards)
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("after --to"), "{}", stderr(&o));
 }

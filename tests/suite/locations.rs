@@ -9,11 +9,9 @@
 //!
 //! "  Zürich Süd  " is trimmed into the same site; L01 (C1, Harbour St) is in February.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use super::common::*;
 use serde_json::{json, Value};
 
 fn config() -> String {
@@ -25,11 +23,15 @@ fn run(dir: &Path, cmd: &str, extra: &[&str]) -> (std::process::Output, PathBuf)
     let config = config();
     let mut args = vec!["--month", "2026-03", "--config", config.as_str()];
     args.extend_from_slice(extra);
-    (run_report(dir, true, cmd, "locations", &out, &args), out)
-}
-
-fn json_at(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    (
+        Run::new(cmd)
+            .fixture("locations")
+            .out(&out)
+            .args(&args)
+            .dated()
+            .output_in(dir),
+        out,
+    )
 }
 
 #[test]
@@ -37,7 +39,7 @@ fn figures_by_location_with_the_no_location_group_last() {
     let dir = tempfile::tempdir().unwrap();
     let (o, out) = run(dir.path(), "monthly", &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let j = json_at(&out.join("monthly-2026-03.json"));
+    let j = json(&out.join("monthly-2026-03.json"));
     assert_eq!(j.get("location"), None, "chain-wide: no location key");
     let by = j["by_location"].as_array().unwrap();
     let rows: Vec<Value> = by
@@ -118,19 +120,18 @@ fn one_location_gives_the_figures_of_its_rows_alone() {
     let config = config();
     let out = dir.path().join("one");
     for cmd in ["monthly", "trends"] {
-        let args = report_args(
-            cmd,
-            "locations",
-            &out,
-            &[
+        let args = Run::new(cmd)
+            .fixture("locations")
+            .out(&out)
+            .args(&[
                 "--month",
                 "2026-03",
                 "--config",
                 &config,
                 "--location",
                 "  harbour ST ",
-            ],
-        );
+            ])
+            .arg_list();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = run_dated(dir.path(), &args);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -157,18 +158,18 @@ fn one_location_gives_the_figures_of_its_rows_alone() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     for file in ["monthly-2026-03.json", "trends-2026-03.json"] {
-        let one = json_at(&out.join(file));
+        let one = json(&out.join(file));
         assert_eq!(one["location"], "Harbour St", "{file}: the name as written");
         // Validation still covers the whole files.
         assert_eq!(one["data_quality"]["sessions_rows"], 6);
         let skip = ["location", "data_quality"];
         assert_eq!(
             without(one, &skip),
-            without(json_at(&alone.join(file)), &skip),
+            without(json(&alone.join(file)), &skip),
             "{file}"
         );
     }
-    let m = json_at(&out.join("monthly-2026-03.json"));
+    let m = json(&out.join("monthly-2026-03.json"));
     // C2 came to Harbour St first on 10 March: new there; C1 first came in February.
     assert_eq!((&m["sessions"], &m["new_clients"]), (&json!(2), &json!(1)));
     let text = squeeze(&pdf_text(&out.join("monthly-2026-03.pdf")));
@@ -187,14 +188,11 @@ fn an_unknown_location_is_an_input_error_naming_the_known_ones() {
     }
     // A file without the column has no locations at all.
     let out = dir.path().join("x");
-    let o = run_report(
-        dir.path(),
-        false,
-        "clients",
-        "clients",
-        &out,
-        &["--location", "A"],
-    );
+    let o = Run::new("clients")
+        .fixture("clients")
+        .out(&out)
+        .args(&["--location", "A"])
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("has no location column"),
@@ -225,7 +223,7 @@ fn each_location_gets_its_own_folder_of_reports() {
         ] {
             assert!(site.join(file).exists(), "{}", site.join(file).display());
         }
-        let j = json_at(&site.join("monthly-2026-03.json"));
+        let j = json(&site.join("monthly-2026-03.json"));
         assert_eq!(
             (&j["location"], &j["sessions"]),
             (&json!(name), &json!(sessions))

@@ -9,21 +9,19 @@
 //! January, S99 then S11 in the file (pain 6 then 3), never again. D: February, first pain 0.
 //! E: February, first pain missing. G: 20 March, back only in April 2026 (after the window).
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use super::common::*;
 use serde_json::{json, Value};
-
-fn close(v: &Value, want: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"));
-    assert!((got - want).abs() < 1e-12, "{got} != {want}");
-}
 
 fn run_trends(dir: &Path) -> (Value, std::path::PathBuf) {
     let out = dir.join("out");
-    let o = run_report(dir, true, "trends", "trends", &out, &["--month", "2026-03"]);
+    let o = Run::new("trends")
+        .fixture("trends")
+        .out(&out)
+        .month("2026-03")
+        .dated()
+        .output_in(dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(out.join("trends-2026-03.json")).unwrap();
     (serde_json::from_str(&text).unwrap(), out)
@@ -212,14 +210,12 @@ fn the_course_of_treatment_visit_by_visit() {
 fn the_pdf_answers_the_two_questions_and_run_writes_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = run_report(
-        dir.path(),
-        true,
-        "run",
-        "trends",
-        &out,
-        &["--month", "2026-03"],
-    );
+    let o = Run::new("run")
+        .fixture("trends")
+        .out(&out)
+        .month("2026-03")
+        .dated()
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let pdf = out.join("trends-2026-03.pdf");
     assert!(
@@ -249,14 +245,12 @@ fn the_pdf_answers_the_two_questions_and_run_writes_it() {
     assert!(text.contains("Dec 2025"), "{text}");
     // Same input, same bytes.
     let first = std::fs::read(&pdf).unwrap();
-    let o = run_report(
-        dir.path(),
-        true,
-        "trends",
-        "trends",
-        &out,
-        &["--month", "2026-03"],
-    );
+    let o = Run::new("trends")
+        .fixture("trends")
+        .out(&out)
+        .month("2026-03")
+        .dated()
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(first, std::fs::read(&pdf).unwrap());
 }

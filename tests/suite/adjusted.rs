@@ -16,21 +16,17 @@
 //! passive stretching null (no severe session, and severe weighs 12/26). One session without
 //! follow-up and one with pain 0 before are not eligible.
 
-mod common;
-
-use common::*;
+use super::common::*;
 
 /// Runs `techniques` for March 2026 on the fixture; returns the output folder.
 fn run_march(dir: &std::path::Path) -> std::path::PathBuf {
     let out = dir.join("out");
-    let o = run_report(
-        dir,
-        true,
-        "techniques",
-        "adjusted",
-        &out,
-        &["--from", "2026-03-01", "--to", "2026-03-31"],
-    );
+    let o = Run::new("techniques")
+        .fixture("adjusted")
+        .out(&out)
+        .args(&["--from", "2026-03-01", "--to", "2026-03-31"])
+        .dated()
+        .output_in(dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     out
 }
@@ -55,13 +51,6 @@ fn rows() -> Vec<csv::StringRecord> {
             row
         })
         .collect()
-}
-
-fn close(text: &str, want: f64) {
-    let got: f64 = text
-        .parse()
-        .unwrap_or_else(|_| panic!("{text:?} is not a number"));
-    assert!((got - want).abs() < 1e-12, "{got} != {want}");
 }
 
 #[test]

@@ -1,0 +1,172 @@
+//! What the monthly, trends, techniques and locations figures share: a period's visits with
+//! each client's first date, the period totals and overall outcome block, and the figures per
+//! group (technique, therapist, location).
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::err;
+use super::outcomes::{self, Outcomes};
+use super::{count, value_f64, value_i64, value_str, visits, Period};
+use crate::config::Thresholds;
+use crate::error::Result;
+use crate::ingest::Ingested;
+/// Totals of one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Totals {
+    pub sessions: u64,
+    pub clients: u64,
+    /// Clients whose first accepted session in the whole file falls in the period.
+    pub new_clients: u64,
+    pub returning_clients: u64,
+    /// Clients with two or more sessions in the period.
+    pub clients_multi_session: u64,
+    pub minutes: i64,
+    /// Sum of the fees given; None only when the file has no fee column.
+    pub revenue: Option<f64>,
+    /// Sessions in the period with counted feedback.
+    pub feedback_responses: u64,
+    pub feedback_response_rate: Option<f64>,
+}
+
+/// One technique's or therapist's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// The technique label or the therapist's name.
+    pub name: String,
+    pub sessions: u64,
+    pub clients: u64,
+    pub minutes: i64,
+    pub revenue: Option<f64>,
+    pub feedback_responses: u64,
+    pub outcomes: Outcomes,
+}
+
+/// The aggregations shared by the totals and the groups.
+fn volume() -> Vec<Expr> {
+    vec![
+        len().alias("sessions"),
+        col("client_id").n_unique().alias("clients"),
+        col("duration_min").sum().alias("minutes"),
+        col("fee").sum().alias("revenue"),
+        col("has_feedback").count().alias("feedback_responses"),
+    ]
+}
+
+/// The visits (sessions with their counted feedback) of one period, each with its client's
+/// `first_date` (from [`first_dates`]).
+pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Result<DataFrame> {
+    visits(ingested)
+        .filter(period.contains_date())
+        .left_join(first.clone().lazy(), col("client_id"), col("client_id"))
+        // Nothing downstream reads these; a year of a chain's visits is held whole.
+        .drop(cols([
+            "session_id",
+            crate::ingest::SESSION_ROW,
+            "client_name",
+            "line",
+            "comment",
+        ]))
+        .collect()
+        .map_err(err("the period's visits"))
+}
+
+/// Each client's first accepted session date in the whole file (`client_id`, `first_date`).
+pub fn first_dates(ingested: &Ingested) -> Result<DataFrame> {
+    ingested
+        .sessions
+        .clone()
+        .lazy()
+        .group_by([col("client_id")])
+        .agg([col("date").min().alias("first_date")])
+        .collect()
+        .map_err(err("each client's first session"))
+}
+
+/// Totals and the overall outcome block of one period's visits (as [`visits_in`] gives them,
+/// with `first_date`).
+pub fn period_totals(
+    visits: &DataFrame,
+    period: Period,
+    has_fee: bool,
+    t: &Thresholds,
+) -> Result<(Totals, Outcomes)> {
+    let mut aggs = volume();
+    aggs.extend(outcomes::aggregations(t));
+    let df = visits
+        .clone()
+        .lazy()
+        .select(aggs)
+        .collect()
+        .map_err(err("the period totals"))?;
+    let clients = visits
+        .clone()
+        .lazy()
+        .group_by([col("client_id")])
+        .agg([len().alias("n"), col("first_date").first()])
+        .select([
+            col("first_date")
+                .gt_eq(super::date_lit(period.from))
+                .cast(DataType::Int64)
+                .sum()
+                .alias("new"),
+            col("n")
+                .gt_eq(lit(2))
+                .cast(DataType::Int64)
+                .sum()
+                .alias("multi"),
+        ])
+        .collect()
+        .map_err(err("new and returning clients"))?;
+
+    let sessions = count(&df, "sessions", 0);
+    let client_count = count(&df, "clients", 0);
+    let new_clients = count(&clients, "new", 0);
+    let feedback_responses = count(&df, "feedback_responses", 0);
+    let totals = Totals {
+        sessions,
+        clients: client_count,
+        new_clients,
+        returning_clients: client_count - new_clients.min(client_count),
+        clients_multi_session: count(&clients, "multi", 0),
+        minutes: value_i64(&df, "minutes", 0).unwrap_or(0),
+        revenue: revenue(has_fee, &df, 0),
+        feedback_responses,
+        feedback_response_rate: (sessions > 0).then(|| feedback_responses as f64 / sessions as f64),
+    };
+    Ok((totals, outcomes::read(&df, 0, t)))
+}
+
+fn revenue(has_fee: bool, df: &DataFrame, row: usize) -> Option<f64> {
+    has_fee.then(|| value_f64(df, "revenue", row).unwrap_or(0.0))
+}
+
+/// Figures per value of `key` (technique or therapist), sorted by sessions, then name.
+pub fn groups(visits: &DataFrame, key: &str, has_fee: bool, t: &Thresholds) -> Result<Vec<Group>> {
+    let mut aggs = volume();
+    aggs.extend(outcomes::aggregations(t));
+    let df = visits
+        .clone()
+        .lazy()
+        .group_by([col(key)])
+        .agg(aggs)
+        .collect()
+        .map_err(err(key))?;
+    let mut out: Vec<Group> = (0..df.height())
+        .map(|row| Group {
+            name: value_str(&df, key, row).unwrap_or_default(),
+            sessions: count(&df, "sessions", row),
+            clients: count(&df, "clients", row),
+            minutes: value_i64(&df, "minutes", row).unwrap_or(0),
+            revenue: revenue(has_fee, &df, row),
+            feedback_responses: count(&df, "feedback_responses", row),
+            outcomes: outcomes::read(&df, row, t),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.sessions
+            .cmp(&a.sessions)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(out)
+}

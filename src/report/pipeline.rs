@@ -1,0 +1,202 @@
+//! The reports as values: each [`Report`] computes its summary from the ingested frames (through
+//! `metrics`, which owns every figure) and renders it into outputs (file name, bytes, access)
+//! that it hands to the run's [`Staging`]. The page furniture is built here, once for all.
+//! `commands/` chooses which reports a command writes and prints what was written.
+
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use super::pdf::{Fonts, Furniture};
+use super::writer::{Access, Output, Staging};
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::ingest::Ingested;
+use crate::metrics::clients::Selection;
+use crate::metrics::{self, Period};
+
+/// The folder of the client summaries under `--out`: replaced whole by each run that writes
+/// it, so summaries of two runs never mix.
+pub const CLIENTS_FOLDER: &str = "clients";
+/// The folder of a chain's per-location reports under `--out`, replaced whole likewise.
+pub const LOCATIONS_FOLDER: &str = "locations";
+
+/// One report of a run.
+#[derive(Debug, Clone)]
+pub enum Report {
+    /// The monthly report (PDF, JSON) for one calendar month.
+    Monthly(Period),
+    /// The practice over time (PDF, JSON) for the twelve months ending with this month.
+    Trends(Period),
+    /// The technique comparison (PDF, CSV) over a span of days.
+    Techniques(Period),
+    /// The clients CSV and one progress summary per client.
+    Clients(Period, Selection),
+}
+
+/// What every report of a run shares.
+pub struct Context<'a> {
+    pub ingested: &'a Ingested,
+    pub settings: &'a Settings,
+    pub fonts: &'a Fonts,
+    /// `--location`'s name as written in the file, if any.
+    pub location: Option<&'a str>,
+    /// The folder under `--out` the outputs go to (empty: `--out` itself).
+    pub dir: PathBuf,
+    /// The generation date as printed, and its Unix time for the PDFs' own dates.
+    pub generated: (String, i64),
+    /// Shows the client summaries' progress (hidden off a terminal or with `-q`).
+    pub progress: ProgressBar,
+}
+
+/// What a report staged.
+#[derive(Debug, Default)]
+pub struct Staged {
+    /// The files a command announces (not each client summary), under `--out`.
+    pub announced: Vec<PathBuf>,
+    /// How many client summaries.
+    pub summaries: usize,
+}
+
+impl Report {
+    /// Computes the report, renders it and stages its outputs.
+    pub fn stage(&self, ctx: &Context<'_>, staging: &Staging) -> Result<Staged> {
+        let outputs = match self {
+            Report::Monthly(month) => monthly(ctx, *month)?,
+            Report::Trends(month) => trends(ctx, *month)?,
+            Report::Techniques(span) => techniques(ctx, *span)?,
+            Report::Clients(period, selection) => return clients(ctx, *period, selection, staging),
+        };
+        staging.put_all(&outputs)?;
+        Ok(Staged {
+            announced: outputs.into_iter().map(|o| o.path).collect(),
+            summaries: 0,
+        })
+    }
+}
+
+impl Context<'_> {
+    /// The furniture of this report's pages.
+    fn furniture(&self, title: &str, period: String) -> Furniture {
+        Furniture {
+            practice: super::format::field(&self.settings.practice_name),
+            title: match self.location {
+                Some(l) => format!("{title} · {}", super::format::field(l)),
+                None => title.to_string(),
+            },
+            period,
+            generated: self.generated.0.clone(),
+            timestamp: self.generated.1,
+        }
+    }
+
+    fn path(&self, name: impl AsRef<Path>) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+fn monthly(ctx: &Context<'_>, period: Period) -> Result<Vec<Output>> {
+    let thresholds = &ctx.settings.thresholds;
+    let mut figures = metrics::monthly::monthly(ctx.ingested, period, thresholds)?;
+    figures.location = ctx.location.map(str::to_string);
+    let stem = format!("monthly-{}", period.from.format("%Y-%m"));
+    let json = super::json::monthly_json(&figures, thresholds);
+    let furniture = ctx.furniture("Monthly report", period.from.format("%B %Y").to_string());
+    let pdf = super::monthly::pdf(&figures, ctx.settings, ctx.fonts, furniture);
+    Ok(vec![
+        Output::new(ctx.path(format!("{stem}.pdf")), pdf, Access::Shared),
+        Output::new(ctx.path(format!("{stem}.json")), json, Access::Shared),
+    ])
+}
+
+fn trends(ctx: &Context<'_>, month: Period) -> Result<Vec<Output>> {
+    let thresholds = &ctx.settings.thresholds;
+    let mut figures = metrics::trends::trends(ctx.ingested, month, thresholds)?;
+    figures.location = ctx.location.map(str::to_string);
+    let stem = format!("trends-{}", month.from.format("%Y-%m"));
+    let json = super::json::trends_json(&figures, thresholds);
+    let furniture = ctx.furniture(
+        "The practice over time",
+        format!(
+            "{} to {}",
+            figures.period.from.format("%B %Y"),
+            figures.period.to.format("%B %Y")
+        ),
+    );
+    let pdf = super::trends::pdf(&figures, ctx.settings, ctx.fonts, furniture);
+    Ok(vec![
+        Output::new(ctx.path(format!("{stem}.pdf")), pdf, Access::Shared),
+        Output::new(ctx.path(format!("{stem}.json")), json, Access::Shared),
+    ])
+}
+
+fn techniques(ctx: &Context<'_>, span: Period) -> Result<Vec<Output>> {
+    let figures = metrics::techniques::techniques(ctx.ingested, span, &ctx.settings.thresholds)?;
+    let stem = format!("techniques-{}_{}", span.from, span.to);
+    let csv = super::techniques_csv::output(ctx.path(format!("{stem}.csv")), &figures);
+    let furniture = ctx.furniture(
+        "Technique comparison",
+        format!("{} to {}", span.from, span.to),
+    );
+    let pdf = super::techniques::pdf(&figures, ctx.settings, ctx.fonts, furniture);
+    Ok(vec![
+        Output::new(ctx.path(format!("{stem}.pdf")), pdf, Access::Shared),
+        csv,
+    ])
+}
+
+/// The clients CSV and one PDF per client (owner-only files), rendered in parallel and
+/// staged as each is laid out.
+fn clients(
+    ctx: &Context<'_>,
+    period: Period,
+    selection: &Selection,
+    staging: &Staging,
+) -> Result<Staged> {
+    let summaries =
+        match metrics::clients::clients(ctx.ingested, period, selection, &ctx.settings.thresholds)?
+        {
+            Ok(s) => s,
+            Err(unknown) => {
+                return Err(Error::UnknownClients {
+                    to: period.to,
+                    ids: crate::error::echo_list(unknown.iter().map(String::as_str), |u| {
+                        format!("{u:?}")
+                    }),
+                })
+            }
+        };
+    staging.plan(summaries.len() + 1);
+    let csv = ctx.path(format!("clients-{}_{}.csv", period.from, period.to));
+    staging.put(&super::clients_csv::output(&csv, &summaries))?;
+
+    let dir = ctx.path(CLIENTS_FOLDER);
+    let ids: Vec<String> = summaries.iter().map(|c| c.client_id.clone()).collect();
+    let stems = super::files::stems(&ids);
+    let bar = &ctx.progress;
+    bar.set_length(summaries.len() as u64);
+    bar.set_message("Client summaries");
+    summaries.par_iter().try_for_each(|c| {
+        let furniture = ctx.furniture("Client progress summary", format!("to {}", period.to));
+        // A layout that fails (even a panic) is one clear error, not a crash.
+        let bytes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::clients::pdf(c, ctx.settings, ctx.fonts, furniture)
+        }))
+        .map_err(|_| Error::Layout {
+            what: format!(
+                "the progress summary of client {}",
+                crate::error::echo(&c.client_id)
+            ),
+        })?;
+        let path = dir.join(format!("{}.pdf", stems[&c.client_id]));
+        staging.put(&Output::new(path, bytes, Access::Private))?;
+        bar.inc(1);
+        Ok::<(), Error>(())
+    })?;
+    bar.finish_and_clear();
+    Ok(Staged {
+        announced: vec![csv],
+        summaries: summaries.len(),
+    })
+}
