@@ -54,86 +54,40 @@ pub struct InputFormat {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Columns {
-    pub sessions: SessionColumns,
-    pub feedback: FeedbackColumns,
+    pub sessions: ColumnMap,
+    pub feedback: ColumnMap,
 }
 
+/// One file's header aliases: contract column → the header the export uses. Its keys are the
+/// column table's names (`ingest::columns`), checked when the config is read.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct SessionColumns {
-    pub session_id: Option<String>,
-    pub client_id: Option<String>,
-    pub client_name: Option<String>,
-    pub therapist: Option<String>,
-    pub date: Option<String>,
-    pub technique: Option<String>,
-    pub body_region: Option<String>,
-    pub duration_min: Option<String>,
-    pub pain_before: Option<String>,
-    pub pain_after: Option<String>,
-    pub fee: Option<String>,
-    pub location: Option<String>,
-}
+#[serde(transparent)]
+pub struct ColumnMap(BTreeMap<String, String>);
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct FeedbackColumns {
-    pub session_id: Option<String>,
-    pub submitted: Option<String>,
-    pub soreness_hours: Option<String>,
-    pub pain_followup: Option<String>,
-    pub mobility: Option<String>,
-    pub satisfaction: Option<String>,
-    pub comment: Option<String>,
-}
-
-/// A file's header aliases: canonical column → the header the export uses.
-pub trait ColumnAliases {
-    fn alias(&self, column: &str) -> Option<&str>;
-    /// The config table they are written in (`columns.sessions`).
-    fn section(&self) -> &'static str;
-}
-
-impl ColumnAliases for SessionColumns {
-    fn section(&self) -> &'static str {
-        "columns.sessions"
+impl ColumnMap {
+    /// The header the config names for `column`, if any.
+    pub fn alias(&self, column: &str) -> Option<&str> {
+        self.0.get(column).map(String::as_str)
     }
-    fn alias(&self, column: &str) -> Option<&str> {
-        let v = match column {
-            "session_id" => &self.session_id,
-            "client_id" => &self.client_id,
-            "client_name" => &self.client_name,
-            "therapist" => &self.therapist,
-            "date" => &self.date,
-            "technique" => &self.technique,
-            "body_region" => &self.body_region,
-            "duration_min" => &self.duration_min,
-            "pain_before" => &self.pain_before,
-            "pain_after" => &self.pain_after,
-            "fee" => &self.fee,
-            "location" => &self.location,
-            _ => &None,
-        };
-        v.as_deref()
-    }
-}
 
-impl ColumnAliases for FeedbackColumns {
-    fn section(&self) -> &'static str {
-        "columns.feedback"
-    }
-    fn alias(&self, column: &str) -> Option<&str> {
-        let v = match column {
-            "session_id" => &self.session_id,
-            "submitted" => &self.submitted,
-            "soreness_hours" => &self.soreness_hours,
-            "pain_followup" => &self.pain_followup,
-            "mobility" => &self.mobility,
-            "satisfaction" => &self.satisfaction,
-            "comment" => &self.comment,
-            _ => &None,
-        };
-        v.as_deref()
+    /// A key that is no column of `specs`, as an error naming `section`.
+    fn check(
+        &self,
+        section: &str,
+        specs: &[crate::ingest::columns::ColumnSpec],
+    ) -> std::result::Result<(), String> {
+        match self
+            .0
+            .keys()
+            .find(|k| !specs.iter().any(|c| c.name == k.as_str()))
+        {
+            None => Ok(()),
+            Some(key) => Err(format!(
+                "key `{section}.{}`: no such column; the columns are {}",
+                crate::error::echo(key),
+                crate::error::echo_list(specs.iter().map(|c| c.name), crate::error::backticks)
+            )),
+        }
     }
 }
 
@@ -312,6 +266,12 @@ impl Settings {
         if t.low_sample == 0 {
             return Err("key `thresholds.low_sample`: must be at least 1".to_string());
         }
+        self.columns
+            .sessions
+            .check("columns.sessions", crate::ingest::columns::SESSIONS)?;
+        self.columns
+            .feedback
+            .check("columns.feedback", crate::ingest::columns::FEEDBACK)?;
         if self.practice_name.trim().is_empty() {
             return Err("key `practice_name`: must not be empty".to_string());
         }
@@ -415,6 +375,22 @@ mod tests {
             Settings::parse("[regions.aliases]\na = \"b\"\nb = \"c\"\nc = \"a\"\n").unwrap_err();
         assert!(
             e.starts_with("key `regions.aliases`: the aliases go round"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_column_key_is_an_error() {
+        let e = Settings::parse("[columns.sessions]\ntherapistt = \"Staff\"\n").unwrap_err();
+        assert!(
+            e.starts_with(
+                "key `columns.sessions.therapistt`: no such column; the columns are `session_id`, "
+            ),
+            "{e}"
+        );
+        let e = Settings::parse("[columns.feedback]\ndate = \"When\"\n").unwrap_err();
+        assert!(
+            e.starts_with("key `columns.feedback.date`: no such column"),
             "{e}"
         );
     }

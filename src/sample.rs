@@ -577,32 +577,14 @@ pub fn generate_chain(
     };
     let mut sessions = csv::Writer::from_writer(sessions_out);
     let mut feedback = csv::Writer::from_writer(feedback_out);
-    let mut header = vec![
-        "session_id",
-        "client_id",
-        "client_name",
-        "therapist",
-        "date",
-        "technique",
-        "body_region",
-        "duration_min",
-        "pain_before",
-        "pain_after",
-        "fee",
-    ];
-    if locations > 0 {
-        header.push("location");
-    }
+    // The contract's own columns, in its order; the location column only for a chain.
+    let header: Vec<&str> = crate::ingest::columns::SESSIONS
+        .iter()
+        .map(|c| c.name)
+        .filter(|&name| locations > 0 || name != crate::ingest::columns::session::LOCATION.name)
+        .collect();
     sessions.write_record(&header)?;
-    feedback.write_record([
-        "session_id",
-        "submitted",
-        "soreness_hours",
-        "pain_followup",
-        "mobility",
-        "satisfaction",
-        "comment",
-    ])?;
+    feedback.write_record(crate::ingest::columns::FEEDBACK.iter().map(|c| c.name))?;
 
     let (y, m, d) = END_DATE;
     let end = NaiveDate::from_ymd_opt(y, m, d).expect("END_DATE is a date");

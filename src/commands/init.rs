@@ -5,6 +5,7 @@
 use crate::cli::InitArgs;
 use crate::config::Proposal;
 use crate::error::{echo, Error, Result, EXIT_INPUT};
+use crate::ingest::columns::{feedback as fcol, session as scol};
 use crate::ingest::columns::{ColumnSpec, FEEDBACK, SESSIONS};
 use crate::ingest::detect::{self, Sample};
 use crate::model::normalise_label;
@@ -42,12 +43,16 @@ pub fn run(args: &InitArgs) -> Result<i32> {
     let s_map = detect::map_headers(&sessions.headers, SESSIONS);
     let f_map = detect::map_headers(&feedback.headers, FEEDBACK);
 
-    let mut dates = column(&sessions, &s_map, position(SESSIONS, "date"));
-    dates.extend(column(&feedback, &f_map, position(FEEDBACK, "submitted")));
+    let mut dates = column(&sessions, &s_map, position(SESSIONS, scol::DATE.name));
+    dates.extend(column(
+        &feedback,
+        &f_map,
+        position(FEEDBACK, fcol::SUBMITTED.name),
+    ));
     let guess = detect::detect_date_format(dates);
 
     let mut labels = std::collections::BTreeMap::<String, usize>::new();
-    for raw in column(&sessions, &s_map, position(SESSIONS, "technique")) {
+    for raw in column(&sessions, &s_map, position(SESSIONS, scol::TECHNIQUE.name)) {
         let label = normalise_label(raw);
         if !label.is_empty() {
             *labels.entry(label).or_default() += 1;
@@ -117,7 +122,7 @@ pub fn run(args: &InitArgs) -> Result<i32> {
                     text += &format!("  {:<15} <- {:?}\n", spec.name, echo(&sample.headers[*h]))
                 }
                 None if spec.required => {
-                    let near = detect::closest(spec.name, &sample.headers, &taken);
+                    let near = detect::closest(spec, &sample.headers, &taken);
                     let near = if near.is_empty() {
                         "no header left to choose from".to_string()
                     } else {

@@ -19,6 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::MonthChoice;
 use crate::cli::{Config, Verbosity};
 use crate::error::{Error, Result, EXIT_STRICT};
+use crate::ingest::columns::{feedback as fcol, session as scol};
 use crate::ingest::{self, Ingested};
 use crate::metrics::Period;
 use crate::report;
@@ -293,8 +294,8 @@ pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<Fonts> {
     // Client names and comments too: the summaries show them (any script), the aggregate
     // reports never do.
     for (frame, column) in [
-        (&ingested.sessions, "client_name"),
-        (&ingested.feedback, "comment"),
+        (&ingested.sessions, scol::CLIENT_NAME.name),
+        (&ingested.feedback, fcol::COMMENT.name),
     ] {
         if let Ok(values) = frame
             .clone()
@@ -308,9 +309,11 @@ pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<Fonts> {
         }
     }
     for expr in [
-        col("therapist"),
-        col("technique"),
-        col("body_region").explode(crate::metrics::EXPLODE_REGIONS),
+        scol::THERAPIST.col(),
+        scol::TECHNIQUE.col(),
+        scol::BODY_REGION
+            .col()
+            .explode(crate::metrics::EXPLODE_REGIONS),
     ] {
         let values = ingested
             .sessions

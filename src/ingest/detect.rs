@@ -87,168 +87,6 @@ fn key(header: &str) -> String {
         .collect()
 }
 
-/// Header synonyms seen in real exports, as [`key`]s, per contract column.
-fn synonyms(column: &str) -> &'static [&'static str] {
-    match column {
-        "session_id" => &[
-            "sessionid",
-            "session",
-            "sessionno",
-            "appointmentid",
-            "appointment",
-            "appointmentno",
-            "appointmentnumber",
-            "bookingid",
-            "booking",
-            "bookingno",
-            "bookingnumber",
-            "bookingref",
-            "visitid",
-            "treatmentid",
-        ],
-        "client_id" => &[
-            "clientid",
-            "client",
-            "clientno",
-            "clientnumber",
-            "patientid",
-            "patient",
-            "patientno",
-            "patientnumber",
-            "customerid",
-            "customerno",
-            "customernumber",
-        ],
-        "client_name" => &[
-            "clientname",
-            "name",
-            "patientname",
-            "customername",
-            "fullname",
-            "clientfullname",
-        ],
-        "therapist" => &[
-            "therapist",
-            "practitioner",
-            "staff",
-            "staffmember",
-            "provider",
-            "clinician",
-            "therapistname",
-            "practitionername",
-            "staffname",
-            "providername",
-        ],
-        "date" => &[
-            "date",
-            "sessiondate",
-            "appointmentdate",
-            "visitdate",
-            "treatmentdate",
-            "bookingdate",
-            "servicedate",
-            "dateofservice",
-        ],
-        "technique" => &[
-            "technique",
-            "service",
-            "servicename",
-            "treatment",
-            "treatmenttype",
-            "modality",
-            "method",
-        ],
-        "body_region" => &[
-            "bodyregion",
-            "bodyregions",
-            "bodypart",
-            "bodyparts",
-            "area",
-            "areatreated",
-            "areastreated",
-            "region",
-            "regions",
-            "bodyarea",
-            "treatmentarea",
-        ],
-        "duration_min" => &[
-            "durationmin",
-            "duration",
-            "durationmins",
-            "durationminutes",
-            "length",
-            "lengthmin",
-            "lengthmins",
-            "minutes",
-            "mins",
-        ],
-        "pain_before" => &[
-            "painbefore",
-            "prepain",
-            "pretreatmentpain",
-            "painpre",
-            "vaspre",
-            "vasbefore",
-            "initialpain",
-            "painstart",
-        ],
-        "pain_after" => &[
-            "painafter",
-            "postpain",
-            "posttreatmentpain",
-            "painpost",
-            "vaspost",
-            "vasafter",
-            "painend",
-        ],
-        "fee" => &[
-            "fee", "price", "amount", "total", "charge", "cost", "paid", "feepaid",
-        ],
-        "location" => &["location", "clinic", "site", "branch", "studio", "store"],
-        "submitted" => &[
-            "submitted",
-            "submittedat",
-            "submittedon",
-            "responsedate",
-            "completed",
-            "completedat",
-            "timestamp",
-            "surveydate",
-            "received",
-            "date",
-        ],
-        "soreness_hours" => &[
-            "sorenesshours",
-            "soreness",
-            "sorehours",
-            "sorenessduration",
-            "sorenessh",
-            "soreforh",
-            "sorenesshrs",
-        ],
-        "pain_followup" => &[
-            "painfollowup",
-            "followuppain",
-            "painnow",
-            "currentpain",
-            "painlater",
-            "painatfollowup",
-        ],
-        "mobility" => &["mobility", "movement", "rangeofmotion", "mobilityscore"],
-        "satisfaction" => &[
-            "satisfaction",
-            "rating",
-            "score",
-            "stars",
-            "satisfactionscore",
-        ],
-        "comment" => &[
-            "comment", "comments", "notes", "remarks", "feedback", "note",
-        ],
-        _ => &[],
-    }
-}
-
 /// For each contract column, the header that holds it (an index into `headers`): its own
 /// name first, then its synonyms in order. A header is given to one column only.
 pub fn map_headers(headers: &[String], specs: &[ColumnSpec]) -> Vec<Option<usize>> {
@@ -268,7 +106,7 @@ pub fn map_headers(headers: &[String], specs: &[ColumnSpec]) -> Vec<Option<usize
         if found[c].is_some() {
             continue;
         }
-        for syn in synonyms(spec.name) {
+        for syn in spec.synonyms {
             if let Some(h) = (0..headers.len()).find(|&h| !taken[h] && keys[h] == *syn) {
                 taken[h] = true;
                 found[c] = Some(h);
@@ -281,10 +119,10 @@ pub fn map_headers(headers: &[String], specs: &[ColumnSpec]) -> Vec<Option<usize
 
 /// The headers most like a column's name or synonyms, best first (at most three), among
 /// those no column took.
-pub fn closest(column: &str, headers: &[String], taken: &[bool]) -> Vec<String> {
-    let own = key(column);
+pub fn closest(column: &ColumnSpec, headers: &[String], taken: &[bool]) -> Vec<String> {
+    let own = key(column.name);
     let names: Vec<&str> = std::iter::once(own.as_str())
-        .chain(synonyms(column).iter().copied())
+        .chain(column.synonyms.iter().copied())
         .collect();
     let mut scored: Vec<(f64, &String)> = headers
         .iter()
@@ -426,7 +264,7 @@ mod tests {
     fn closest_headers_for_a_missing_column() {
         let h = strings(&["Bookng", "Client", "Therapy", "Staff name"]);
         let taken = [false, true, false, false];
-        let c = closest("session_id", &h, &taken);
+        let c = closest(&SESSIONS[0], &h, &taken);
         assert_eq!(c[0], "Bookng");
         assert!(!c.contains(&"Client".to_string()));
     }

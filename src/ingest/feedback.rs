@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::blocks::Blocks;
-use super::columns::FEEDBACK;
+use super::columns::{feedback as f, FEEDBACK};
 use super::index::Arena;
 use super::sessions::SessionIndex;
 use super::values::{epoch_days, parse_integer_in, parse_number_in};
@@ -100,31 +100,37 @@ fn read_chunk(
             let name = FEEDBACK[c].name;
             let bad = |e| RowError::value(name, text, &e);
             match c {
-                0 => row.session_id = text,
-                1 => {
+                c if c == f::SESSION_ID.index => row.session_id = text,
+                c if c == f::SUBMITTED.index => {
                     row.submitted = epoch_days(opts.date_format.parse(text).map_err(bad)?);
                     row.submitted_text = text;
                 }
-                2 => {
+                c if c == f::SORENESS_HOURS.index => {
                     row.soreness_hours = Some(parse_number_in(text, 0.0, Some(720.0)).map_err(bad)?)
                 }
-                3 => row.pain_followup = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?),
-                4 => row.mobility = Some(parse_integer_in(text, 1, 5).map_err(bad)?),
-                5 => row.satisfaction = Some(parse_integer_in(text, 1, 5).map_err(bad)?),
-                6 => row.comment = Some(text),
+                c if c == f::PAIN_FOLLOWUP.index => {
+                    row.pain_followup = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?)
+                }
+                c if c == f::MOBILITY.index => {
+                    row.mobility = Some(parse_integer_in(text, 1, 5).map_err(bad)?)
+                }
+                c if c == f::SATISFACTION.index => {
+                    row.satisfaction = Some(parse_integer_in(text, 1, 5).map_err(bad)?)
+                }
+                c if c == f::COMMENT.index => row.comment = Some(text),
                 _ => unreachable!("feedback has {} columns", FEEDBACK.len()),
             }
             Ok(())
         })
         .and_then(|()| match sessions.get(row.session_id) {
             None => Err(RowError::field(
-                "session_id",
+                f::SESSION_ID.name,
                 row.session_id,
                 "unknown session_id: no accepted session has it",
                 "unknown session",
             )),
             Some((_, s)) if row.submitted < s.date => Err(RowError::field(
-                "submitted",
+                f::SUBMITTED.name,
                 row.submitted_text,
                 format!(
                     "submitted before the session's date ({})",
@@ -232,8 +238,8 @@ pub(super) fn read(
 
 /// The frame of the kept rows.
 fn build(kept: &[(&Candidate, &Arena)], sessions: &SessionIndex) -> PolarsResult<DataFrame> {
-    let mut session_id = StringChunkedBuilder::new("session_id".into(), kept.len());
-    let mut comment = StringChunkedBuilder::new("comment".into(), kept.len());
+    let mut session_id = StringChunkedBuilder::new(f::SESSION_ID.name.into(), kept.len());
+    let mut comment = StringChunkedBuilder::new(f::COMMENT.name.into(), kept.len());
     for &(r, comments) in kept {
         session_id.append_value(sessions.id(r.session));
         comment.append_option((r.comment != NO_COMMENT).then(|| comments.get(r.comment)));
@@ -267,15 +273,15 @@ fn build(kept: &[(&Candidate, &Arena)], sessions: &SessionIndex) -> PolarsResult
             )
             .into_column(),
             Int32Chunked::from_vec(
-                "submitted".into(),
+                f::SUBMITTED.name.into(),
                 rows.iter().map(|r| r.submitted).collect(),
             )
             .into_date()
             .into_column(),
-            float("soreness_hours", |r| r.soreness_hours),
-            float("pain_followup", |r| r.pain_followup),
-            int("mobility", |r| r.mobility),
-            int("satisfaction", |r| r.satisfaction),
+            float(f::SORENESS_HOURS.name, |r| r.soreness_hours),
+            float(f::PAIN_FOLLOWUP.name, |r| r.pain_followup),
+            int(f::MOBILITY.name, |r| r.mobility),
+            int(f::SATISFACTION.name, |r| r.satisfaction),
             comment.finish().into_column(),
         ],
     )

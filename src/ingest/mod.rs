@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use indicatif::ProgressBar;
 use polars::prelude::DataFrame;
 
-use crate::config::{ColumnAliases, Settings};
+use crate::config::{ColumnMap, Settings};
 use crate::error::{Error, Result};
 pub use crate::model::{DataQuality, FileQuality, Input, Reject};
 use blocks::Blocks;
@@ -172,6 +172,7 @@ pub fn ingest_sources(
         &mut s_blocks,
         SESSIONS,
         &opts.settings.columns.sessions,
+        "columns.sessions",
         opts,
     )?;
     let mut f_blocks = Blocks::new(feedback.path, feedback.reader, opts.block_bytes, progress)?;
@@ -179,6 +180,7 @@ pub fn ingest_sources(
         &mut f_blocks,
         FEEDBACK,
         &opts.settings.columns.feedback,
+        "columns.feedback",
         opts,
     )?;
     let s = sessions::read(&s_table, s_blocks, sessions_len, opts)?;
@@ -229,7 +231,8 @@ impl Table {
     fn open(
         blocks: &mut Blocks<'_>,
         specs: &[columns::ColumnSpec],
-        aliases: &dyn ColumnAliases,
+        aliases: &ColumnMap,
+        section: &str,
         opts: &Options,
     ) -> Result<Table> {
         let path = blocks.path().to_path_buf();
@@ -283,7 +286,7 @@ impl Table {
             },
             columns::HeaderError::AliasAbsent { column, header } => Error::AliasAbsent {
                 path: path.clone(),
-                key: format!("{}.{column}", aliases.section()),
+                key: format!("{section}.{column}"),
                 header: crate::error::echo(&header),
                 found: crate::error::echo_list(
                     names.iter().map(String::as_str),
@@ -297,8 +300,8 @@ impl Table {
             } => Error::AliasTwice {
                 path: path.clone(),
                 header: crate::error::echo(&header),
-                first: format!("{}.{first}", aliases.section()),
-                second: format!("{}.{second}", aliases.section()),
+                first: format!("{section}.{first}"),
+                second: format!("{section}.{second}"),
             },
         })?;
         blocks.skip(body_start);

@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::blocks::Blocks;
-use super::columns::SESSIONS;
+use super::columns::{session as s, SESSIONS};
 use super::index::IdIndex;
 use super::labels::Labels;
 use super::values::{epoch_days, parse_integer_in, parse_number_in};
@@ -122,18 +122,19 @@ impl Builder {
     fn new(cap: usize, with_location: bool) -> Builder {
         Builder {
             line: Vec::with_capacity(cap),
-            session_id: StringChunkedBuilder::new("session_id".into(), cap),
-            client_id: StringChunkedBuilder::new("client_id".into(), cap),
-            client_name: StringChunkedBuilder::new("client_name".into(), cap),
-            therapist: StringChunkedBuilder::new("therapist".into(), cap),
+            session_id: StringChunkedBuilder::new(s::SESSION_ID.name.into(), cap),
+            client_id: StringChunkedBuilder::new(s::CLIENT_ID.name.into(), cap),
+            client_name: StringChunkedBuilder::new(s::CLIENT_NAME.name.into(), cap),
+            therapist: StringChunkedBuilder::new(s::THERAPIST.name.into(), cap),
             date: Vec::with_capacity(cap),
-            technique: StringChunkedBuilder::new("technique".into(), cap),
-            body_region: ListStringChunkedBuilder::new("body_region".into(), cap, cap * 2),
+            technique: StringChunkedBuilder::new(s::TECHNIQUE.name.into(), cap),
+            body_region: ListStringChunkedBuilder::new(s::BODY_REGION.name.into(), cap, cap * 2),
             duration_min: Vec::with_capacity(cap),
-            pain_before: PrimitiveChunkedBuilder::new("pain_before".into(), cap),
-            pain_after: PrimitiveChunkedBuilder::new("pain_after".into(), cap),
-            fee: PrimitiveChunkedBuilder::new("fee".into(), cap),
-            location: with_location.then(|| StringChunkedBuilder::new("location".into(), cap)),
+            pain_before: PrimitiveChunkedBuilder::new(s::PAIN_BEFORE.name.into(), cap),
+            pain_after: PrimitiveChunkedBuilder::new(s::PAIN_AFTER.name.into(), cap),
+            fee: PrimitiveChunkedBuilder::new(s::FEE.name.into(), cap),
+            location: with_location
+                .then(|| StringChunkedBuilder::new(s::LOCATION.name.into(), cap)),
         }
     }
 
@@ -166,18 +167,18 @@ impl Builder {
                 self.client_id.finish().into_column(),
                 self.client_name.finish().into_column(),
                 self.therapist.finish().into_column(),
-                Int32Chunked::from_vec("date".into(), self.date)
+                Int32Chunked::from_vec(s::DATE.name.into(), self.date)
                     .into_date()
                     .into_column(),
                 self.technique.finish().into_column(),
                 self.body_region.finish().into_column(),
-                Column::new("duration_min".into(), self.duration_min),
+                Column::new(s::DURATION_MIN.name.into(), self.duration_min),
                 self.pain_before.finish().into_column(),
                 self.pain_after.finish().into_column(),
                 self.fee.finish().into_column(),
                 match self.location {
                     Some(location) => location.finish().into_column(),
-                    None => Column::full_null("location".into(), height, &DataType::String),
+                    None => Column::full_null(s::LOCATION.name.into(), height, &DataType::String),
                 },
             ],
         )
@@ -220,7 +221,7 @@ fn read_chunk(
         .iter()
         .filter(|&&b| b == b'\n')
         .count();
-    let mut builder = Builder::new(lines + 1, table.present[11]);
+    let mut builder = Builder::new(lines + 1, table.present[s::LOCATION.index]);
     let mut accepted = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut rows = 0u64;
@@ -232,12 +233,14 @@ fn read_chunk(
             let name = SESSIONS[c].name;
             let bad = |e| RowError::value(name, text, &e);
             match c {
-                0 => row.session_id = text,
-                1 => row.client_id = text,
-                2 => row.client_name = Some(text),
-                3 => row.therapist = text,
-                4 => row.date = epoch_days(opts.date_format.parse(text).map_err(bad)?),
-                5 => {
+                c if c == s::SESSION_ID.index => row.session_id = text,
+                c if c == s::CLIENT_ID.index => row.client_id = text,
+                c if c == s::CLIENT_NAME.index => row.client_name = Some(text),
+                c if c == s::THERAPIST.index => row.therapist = text,
+                c if c == s::DATE.index => {
+                    row.date = epoch_days(opts.date_format.parse(text).map_err(bad)?)
+                }
+                c if c == s::TECHNIQUE.index => {
                     row.technique = techniques.label(text).ok_or_else(|| {
                         RowError::field(
                             name,
@@ -247,16 +250,24 @@ fn read_chunk(
                         )
                     })?
                 }
-                6 => {
+                c if c == s::BODY_REGION.index => {
                     row.regions = regions.list(text).ok_or_else(|| {
                         RowError::field(name, text, "no body region in the list", "empty")
                     })?
                 }
-                7 => row.duration_min = parse_integer_in(text, 1, 480).map_err(bad)?,
-                8 => row.pain_before = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?),
-                9 => row.pain_after = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?),
-                10 => row.fee = Some(parse_number_in(text, 0.0, None).map_err(bad)?),
-                11 => row.location = Some(text),
+                c if c == s::DURATION_MIN.index => {
+                    row.duration_min = parse_integer_in(text, 1, 480).map_err(bad)?
+                }
+                c if c == s::PAIN_BEFORE.index => {
+                    row.pain_before = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?)
+                }
+                c if c == s::PAIN_AFTER.index => {
+                    row.pain_after = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?)
+                }
+                c if c == s::FEE.index => {
+                    row.fee = Some(parse_number_in(text, 0.0, None).map_err(bad)?)
+                }
+                c if c == s::LOCATION.index => row.location = Some(text),
                 _ => unreachable!("sessions has {} columns", SESSIONS.len()),
             }
             Ok(())
@@ -287,7 +298,7 @@ fn read_chunk(
 
 fn duplicate(id: &str, first_line: u64) -> RowError {
     RowError::field(
-        "session_id",
+        s::SESSION_ID.name,
         id,
         format!("duplicate session_id: first accepted at line {first_line}"),
         "duplicate",
@@ -315,7 +326,7 @@ impl Accepting {
         } = chunk;
         self.rows += rows;
         self.rejects.extend(rejects);
-        let ids = frame.column("session_id")?.str()?;
+        let ids = frame.column(s::SESSION_ID.name)?.str()?;
         let mut keep = Vec::with_capacity(accepted.len());
         let mut rows: Vec<IdxSize> = Vec::with_capacity(accepted.len());
         for (id, &a) in ids.iter().zip(&accepted) {
@@ -397,7 +408,7 @@ fn read_in(
     let frame = match all.frame {
         Some(frame) => frame,
         None => {
-            let mut empty = Builder::new(0, table.present[11])
+            let mut empty = Builder::new(0, table.present[s::LOCATION.index])
                 .finish()
                 .map_err(polars_err())?;
             empty
@@ -415,8 +426,8 @@ fn read_in(
         frame,
         rejects: all.rejects,
         quality,
-        has_fee: table.present[10],
-        has_location: table.present[11],
+        has_fee: table.present[s::FEE.index],
+        has_location: table.present[s::LOCATION.index],
         index: all.index,
     })
 }
@@ -443,6 +454,7 @@ mod tests {
             &mut blocks,
             SESSIONS,
             &opts.settings.columns.sessions,
+            "columns.sessions",
             &opts,
         )
         .unwrap();
@@ -602,7 +614,7 @@ mod tests {
         assert_eq!(lines(&r), (2..=22).chain(24..=26).collect::<Vec<i64>>());
         let names = r
             .frame
-            .column("client_name")
+            .column(s::CLIENT_NAME.name)
             .unwrap()
             .str()
             .unwrap()

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::config::Thresholds;
 use crate::error::Result;
+use crate::ingest::columns::{feedback as fcol, session as scol};
 use crate::ingest::Ingested;
 
 /// One visit, as the client's summary lists it.
@@ -107,28 +108,28 @@ pub fn clients(
     selection: &Selection,
     t: &Thresholds,
 ) -> Result<std::result::Result<Vec<ClientSummary>, Vec<String>>> {
-    let up_to = col("date").lt_eq(super::date_lit(period.to));
+    let up_to = scol::DATE.col().lt_eq(super::date_lit(period.to));
     let history = visits(ingested).filter(up_to);
     let chosen: Vec<String> = match selection {
         Selection::InPeriod => {
             let df = history
                 .clone()
                 .filter(period.contains_date())
-                .select([col("client_id").unique().sort(SortOptions::default())])
+                .select([scol::CLIENT_ID.col().unique().sort(SortOptions::default())])
                 .collect()
                 .map_err(err("the clients of the period"))?;
             (0..df.height())
-                .filter_map(|r| value_str(&df, "client_id", r))
+                .filter_map(|r| value_str(&df, scol::CLIENT_ID.name, r))
                 .collect()
         }
         Selection::Ids(ids) => {
             let df = history
                 .clone()
-                .select([col("client_id").unique()])
+                .select([scol::CLIENT_ID.col().unique()])
                 .collect()
                 .map_err(err("the clients"))?;
             let known: std::collections::HashSet<String> = (0..df.height())
-                .filter_map(|r| value_str(&df, "client_id", r))
+                .filter_map(|r| value_str(&df, scol::CLIENT_ID.name, r))
                 .collect();
             let unknown: Vec<String> = ids
                 .iter()
@@ -146,24 +147,24 @@ pub fn clients(
     };
     let wanted = DataFrame::new(
         chosen.len(),
-        vec![Column::new("client_id".into(), chosen.clone())],
+        vec![Column::new(scol::CLIENT_ID.name.into(), chosen.clone())],
     )
     .map_err(err("the chosen clients"))?;
     // An inner join on the (unique) chosen ids keeps their rows only.
     let keep = |lf: LazyFrame| {
         lf.join(
             wanted.clone().lazy(),
-            [col("client_id")],
-            [col("client_id")],
+            [scol::CLIENT_ID.col()],
+            [scol::CLIENT_ID.col()],
             JoinArgs::new(JoinType::Inner),
         )
     };
     let order = SortMultipleOptions::default();
-    let by_time = || [col("date"), col("line")];
+    let by_time = || [scol::DATE.col(), col("line")];
 
     // The CSV's figures, one row per client.
     let sums = keep(history.clone())
-        .group_by([col("client_id")])
+        .group_by([scol::CLIENT_ID.col()])
         .agg([
             len().alias("sessions"),
             period
@@ -171,29 +172,40 @@ pub fn clients(
                 .cast(DataType::Int64)
                 .sum()
                 .alias("in_period"),
-            col("date").min().cast(DataType::Int32).alias("first_date"),
-            col("date").max().cast(DataType::Int32).alias("last_date"),
-            col("pain_before")
+            scol::DATE
+                .col()
+                .min()
+                .cast(DataType::Int32)
+                .alias("first_date"),
+            scol::DATE
+                .col()
+                .max()
+                .cast(DataType::Int32)
+                .alias("last_date"),
+            scol::PAIN_BEFORE
+                .col()
                 .sort_by(by_time(), order.clone())
                 .first()
                 .alias("first_pain"),
-            col("pain_before")
+            scol::PAIN_BEFORE
+                .col()
                 .sort_by(by_time(), order.clone())
                 .last()
                 .alias("last_pain"),
-            col("soreness_hours").mean().alias("soreness"),
+            fcol::SORENESS_HOURS.col().mean().alias("soreness"),
             responder(t).cast(DataType::Int64).sum().alias("responders"),
             eligible().cast(DataType::Int64).sum().alias("eligible"),
         ])
         // In client order, as the visits below: the two are walked side by side.
-        .sort(["client_id"], SortMultipleOptions::default())
+        .sort([scol::CLIENT_ID.name], SortMultipleOptions::default())
         .collect()
         .map_err(err("the client figures"))?;
     // The latest non-empty name anywhere in the file.
     let names = keep(ingested.sessions.clone().lazy())
-        .filter(col("client_name").is_not_null())
-        .group_by([col("client_id")])
-        .agg([col("client_name")
+        .filter(scol::CLIENT_NAME.col().is_not_null())
+        .group_by([scol::CLIENT_ID.col()])
+        .agg([scol::CLIENT_NAME
+            .col()
             .sort_by(by_time(), order.clone())
             .last()
             .alias("name")])
@@ -202,20 +214,21 @@ pub fn clients(
     // Each column is taken out once: a per-cell accessor would convert the whole column for
     // every client, and a chain's 170,000 clients made that quadratic. A hash map: 1.7 million
     // clients in a tree cost seconds of cache misses.
-    let mut name_of: std::collections::HashMap<String, String> = column_str(&names, "client_id")
-        .into_iter()
-        .zip(column_str(&names, "name"))
-        .filter_map(|(id, name)| Some((id?, name?)))
-        .collect();
+    let mut name_of: std::collections::HashMap<String, String> =
+        column_str(&names, scol::CLIENT_ID.name)
+            .into_iter()
+            .zip(column_str(&names, "name"))
+            .filter_map(|(id, name)| Some((id?, name?)))
+            .collect();
 
     // Every visit, oldest first, for the PDFs.
     let rows = keep(history)
         .sort_by_exprs(
-            [col("client_id"), col("date"), col("line")],
+            [scol::CLIENT_ID.col(), scol::DATE.col(), col("line")],
             SortMultipleOptions::default(),
         )
         .with_columns([
-            col("date").cast(DataType::Int32).alias("day"),
+            scol::DATE.col().cast(DataType::Int32).alias("day"),
             eligible().alias("is_eligible"),
             responder(t).alias("is_responder"),
         ])
@@ -225,7 +238,10 @@ pub fn clients(
     let mut visits_of: Vec<(String, Vec<Visit>)> = Vec::new();
     // The region lists in one pass (one reused container, not a series per row).
     let mut regions: Vec<Vec<String>> = Vec::with_capacity(rows.height());
-    if let Ok(list) = rows.column("body_region").and_then(|c| c.list().cloned()) {
+    if let Ok(list) = rows
+        .column(scol::BODY_REGION.name)
+        .and_then(|c| c.list().cloned())
+    {
         for item in list.amortized_iter() {
             regions.push(
                 item.and_then(|s| {
@@ -245,22 +261,25 @@ pub fn clients(
             .and_then(|c| c.bool().ok().map(|b| b.iter().collect()))
             .unwrap_or_else(|| vec![None; rows.height()])
     };
-    let (ids, days) = (column_strs(&rows, "client_id"), column_i64(&rows, "day"));
+    let (ids, days) = (
+        column_strs(&rows, scol::CLIENT_ID.name),
+        column_i64(&rows, "day"),
+    );
     let (mut therapists, mut techniques) = (
-        column_str(&rows, "therapist"),
-        column_str(&rows, "technique"),
+        column_str(&rows, scol::THERAPIST.name),
+        column_str(&rows, scol::TECHNIQUE.name),
     );
     let (before, after) = (
-        column_f64(&rows, "pain_before"),
-        column_f64(&rows, "pain_after"),
+        column_f64(&rows, scol::PAIN_BEFORE.name),
+        column_f64(&rows, scol::PAIN_AFTER.name),
     );
     let (followup, soreness) = (
-        column_f64(&rows, "pain_followup"),
-        column_f64(&rows, "soreness_hours"),
+        column_f64(&rows, fcol::PAIN_FOLLOWUP.name),
+        column_f64(&rows, fcol::SORENESS_HOURS.name),
     );
     let (satisfaction, mut comments) = (
-        column_i64(&rows, "satisfaction"),
-        column_str(&rows, "comment"),
+        column_i64(&rows, fcol::SATISFACTION.name),
+        column_str(&rows, fcol::COMMENT.name),
     );
     let (is_eligible, is_responder) = (flags("is_eligible"), flags("is_responder"));
     // The rows are sorted by client: each client's visits are one run of rows, gathered in
@@ -297,7 +316,7 @@ pub fn clients(
     }
     drop(regions);
 
-    let ids = column_str(&sums, "client_id");
+    let ids = column_str(&sums, scol::CLIENT_ID.name);
     let (firsts, lasts) = (
         column_f64(&sums, "first_pain"),
         column_f64(&sums, "last_pain"),

@@ -10,6 +10,7 @@ use super::outcomes::{self, Outcomes};
 use super::{count, value_f64, value_i64, value_str, visits, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
+use crate::ingest::columns::{feedback as fcol, session as scol};
 use crate::ingest::Ingested;
 /// Totals of one period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,9 +47,9 @@ pub struct Group {
 fn volume() -> Vec<Expr> {
     vec![
         len().alias("sessions"),
-        col("client_id").n_unique().alias("clients"),
-        col("duration_min").sum().alias("minutes"),
-        col("fee").sum().alias("revenue"),
+        scol::CLIENT_ID.col().n_unique().alias("clients"),
+        scol::DURATION_MIN.col().sum().alias("minutes"),
+        scol::FEE.col().sum().alias("revenue"),
         col("has_feedback").count().alias("feedback_responses"),
     ]
 }
@@ -58,14 +59,18 @@ fn volume() -> Vec<Expr> {
 pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Result<DataFrame> {
     visits(ingested)
         .filter(period.contains_date())
-        .left_join(first.clone().lazy(), col("client_id"), col("client_id"))
+        .left_join(
+            first.clone().lazy(),
+            scol::CLIENT_ID.col(),
+            scol::CLIENT_ID.col(),
+        )
         // Nothing downstream reads these; a year of a chain's visits is held whole.
         .drop(cols([
-            "session_id",
+            scol::SESSION_ID.name,
             crate::ingest::SESSION_ROW,
-            "client_name",
+            scol::CLIENT_NAME.name,
             "line",
-            "comment",
+            fcol::COMMENT.name,
         ]))
         .collect()
         .map_err(err("the period's visits"))
@@ -77,8 +82,8 @@ pub fn first_dates(ingested: &Ingested) -> Result<DataFrame> {
         .sessions
         .clone()
         .lazy()
-        .group_by([col("client_id")])
-        .agg([col("date").min().alias("first_date")])
+        .group_by([scol::CLIENT_ID.col()])
+        .agg([scol::DATE.col().min().alias("first_date")])
         .collect()
         .map_err(err("each client's first session"))
 }
@@ -102,7 +107,7 @@ pub fn period_totals(
     let clients = visits
         .clone()
         .lazy()
-        .group_by([col("client_id")])
+        .group_by([scol::CLIENT_ID.col()])
         .agg([len().alias("n"), col("first_date").first()])
         .select([
             col("first_date")

@@ -8,6 +8,7 @@ use super::groups::{groups, Group};
 use super::value_str;
 use crate::config::Thresholds;
 use crate::error::Result;
+use crate::ingest::columns::session as scol;
 use crate::ingest::Ingested;
 
 /// One site's figures; `location` None is the sessions without a location.
@@ -26,15 +27,15 @@ pub fn locations(ingested: &Ingested) -> Result<Vec<(String, u64)>> {
         .sessions
         .clone()
         .lazy()
-        .filter(col("location").is_not_null())
-        .group_by([col("location")])
+        .filter(scol::LOCATION.col().is_not_null())
+        .group_by([scol::LOCATION.col()])
         .agg([len().alias("sessions")])
         .collect()
         .map_err(err("the locations"))?;
     let mut out: Vec<(String, u64)> = (0..df.height())
         .filter_map(|r| {
             Some((
-                value_str(&df, "location", r)?,
+                value_str(&df, scol::LOCATION.name, r)?,
                 super::count(&df, "sessions", r),
             ))
         })
@@ -59,14 +60,15 @@ pub fn by_location(
     let keyed = visits
         .clone()
         .lazy()
-        .with_column(col("location").fill_null(lit("")))
+        .with_column(scol::LOCATION.col().fill_null(lit("")))
         .collect()
         .map_err(err("sessions by location"))?;
     let new = keyed
         .clone()
         .lazy()
-        .group_by([col("location")])
-        .agg([col("client_id")
+        .group_by([scol::LOCATION.col()])
+        .agg([scol::CLIENT_ID
+            .col()
             .filter(col("first_date").gt_eq(super::date_lit(period.from)))
             .n_unique()
             .alias("new")])
@@ -74,10 +76,10 @@ pub fn by_location(
         .map_err(err("new clients by location"))?;
     let new_at = |name: &str| {
         (0..new.height())
-            .find(|&r| value_str(&new, "location", r).as_deref() == Some(name))
+            .find(|&r| value_str(&new, scol::LOCATION.name, r).as_deref() == Some(name))
             .map_or(0, |r| super::count(&new, "new", r))
     };
-    let mut out: Vec<LocationGroup> = groups(&keyed, "location", ingested.has_fee, t)?
+    let mut out: Vec<LocationGroup> = groups(&keyed, scol::LOCATION.name, ingested.has_fee, t)?
         .into_iter()
         .map(|g| LocationGroup {
             location: (!g.name.is_empty()).then(|| g.name.clone()),
@@ -108,7 +110,7 @@ pub fn select(
     };
     let keep = matching
         .iter()
-        .map(|(l, _)| col("location").eq(lit(l.as_str())))
+        .map(|(l, _)| scol::LOCATION.col().eq(lit(l.as_str())))
         .reduce(|a, b| a.or(b))
         .unwrap_or(lit(false));
     let sessions = ingested

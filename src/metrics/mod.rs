@@ -15,6 +15,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::ingest::columns::{feedback as fcol, session as scol};
 use crate::ingest::values::epoch_days;
 use crate::ingest::{Ingested, SESSION_ROW};
 
@@ -84,7 +85,7 @@ impl Period {
 
     /// A polars predicate: the `date` column falls in the period.
     pub(crate) fn contains_date(&self) -> Expr {
-        self.contains_date_of("date")
+        self.contains_date_of(scol::DATE.name)
     }
 
     /// A polars predicate: the date column `name` falls in the period.
@@ -110,10 +111,10 @@ pub fn latest_date(ingested: &Ingested) -> Result<Option<NaiveDate>> {
         .sessions
         .clone()
         .lazy()
-        .select([col("date").max().cast(DataType::Int32)])
+        .select([scol::DATE.col().max().cast(DataType::Int32)])
         .collect()
         .map_err(Error::polars("finding the latest session date"))?;
-    Ok(value_i64(&df, "date", 0).and_then(days_to_date))
+    Ok(value_i64(&df, scol::DATE.name, 0).and_then(days_to_date))
 }
 
 /// How many accepted sessions fall in `period`.
@@ -138,11 +139,11 @@ pub(crate) fn days_to_date(days: i64) -> Option<NaiveDate> {
 pub fn visits(ingested: &Ingested) -> LazyFrame {
     let feedback = ingested.feedback.clone().lazy().select([
         col(SESSION_ROW),
-        col("soreness_hours"),
-        col("pain_followup"),
-        col("mobility"),
-        col("satisfaction"),
-        col("comment"),
+        fcol::SORENESS_HOURS.col(),
+        fcol::PAIN_FOLLOWUP.col(),
+        fcol::MOBILITY.col(),
+        fcol::SATISFACTION.col(),
+        fcol::COMMENT.col(),
         lit(true).alias("has_feedback"),
     ]);
     ingested

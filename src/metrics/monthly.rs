@@ -12,6 +12,7 @@ use super::outcomes::Outcomes;
 use super::{count, days_to_date, value_i64, value_str, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
+use crate::ingest::columns::session as scol;
 use crate::ingest::Ingested;
 use crate::model::DataQuality;
 
@@ -109,8 +110,8 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
             overall: prev_overall,
         },
         overall,
-        by_technique: groups(&now, "technique", has_fee, t)?,
-        by_therapist: groups(&now, "therapist", has_fee, t)?,
+        by_technique: groups(&now, scol::TECHNIQUE.name, has_fee, t)?,
+        by_therapist: groups(&now, scol::THERAPIST.name, has_fee, t)?,
         by_region: by_region(&now)?,
         by_day: by_day(&now, period)?,
         by_location: by_location(ingested, &now, period, t)?,
@@ -123,7 +124,8 @@ fn by_region(visits: &DataFrame) -> Result<Vec<RegionCount>> {
     let df = visits
         .clone()
         .lazy()
-        .select([col("body_region")
+        .select([scol::BODY_REGION
+            .col()
             .explode(super::EXPLODE_REGIONS)
             .alias("region")])
         .group_by([col("region")])
@@ -148,7 +150,7 @@ fn by_day(visits: &DataFrame, period: Period) -> Result<Vec<DayCount>> {
     let df = visits
         .clone()
         .lazy()
-        .group_by([col("date").cast(DataType::Int32).alias("day")])
+        .group_by([scol::DATE.col().cast(DataType::Int32).alias("day")])
         .agg([len().alias("sessions")])
         .collect()
         .map_err(err("sessions by day"))?;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::stats::{t_interval, wilson};
 use super::{count, value_f64};
 use crate::config::Thresholds;
+use crate::ingest::columns::{feedback as fcol, session as scol};
 
 /// How long post-treatment soreness lasted, over sessions that reported it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,26 +63,27 @@ pub struct Outcomes {
 /// A session that can show a response: pain_before > 0 and a pain_followup. (A comparison
 /// with a null is null, and sums skip nulls: only true counts.)
 pub fn eligible() -> Expr {
-    col("pain_before")
+    scol::PAIN_BEFORE
+        .col()
         .gt(lit(0.0))
-        .and(col("pain_followup").is_not_null())
+        .and(fcol::PAIN_FOLLOWUP.col().is_not_null())
 }
 
 /// An eligible session whose pain fell by at least the responder share.
 pub fn responder(t: &Thresholds) -> Expr {
-    let reduction = col("pain_before") - col("pain_followup");
-    eligible().and((reduction / col("pain_before")).gt_eq(lit(t.responder)))
+    let reduction = scol::PAIN_BEFORE.col() - fcol::PAIN_FOLLOWUP.col();
+    eligible().and((reduction / scol::PAIN_BEFORE.col()).gt_eq(lit(t.responder)))
 }
 
 /// The aggregations behind [`Outcomes`], for `select` (one group) or `group_by().agg`.
 /// Columns needed: pain_before, pain_after, pain_followup, soreness_hours, mobility,
 /// satisfaction.
 pub fn aggregations(t: &Thresholds) -> Vec<Expr> {
-    let before = || col("pain_before");
-    let followup = || col("pain_followup");
-    let sore = || col("soreness_hours");
+    let before = || scol::PAIN_BEFORE.col();
+    let followup = || fcol::PAIN_FOLLOWUP.col();
+    let sore = || fcol::SORENESS_HOURS.col();
     let reduction = || before() - followup();
-    let immediate = || before() - col("pain_after");
+    let immediate = || before() - scol::PAIN_AFTER.col();
     let as_share = |e: Expr| e.cast(DataType::Float64).mean();
     vec![
         sore().count().alias("o_sore_n"),
@@ -101,8 +103,8 @@ pub fn aggregations(t: &Thresholds) -> Vec<Expr> {
             .alias("o_responders"),
         immediate().count().alias("o_imm_n"),
         immediate().mean().alias("o_imm_mean"),
-        col("satisfaction").mean().alias("o_satisfaction"),
-        as_share(col("mobility").gt_eq(lit(4))).alias("o_mobility"),
+        fcol::SATISFACTION.col().mean().alias("o_satisfaction"),
+        as_share(fcol::MOBILITY.col().gt_eq(lit(4))).alias("o_mobility"),
     ]
 }
 
@@ -165,12 +167,12 @@ mod tests {
 
     fn outcomes(rows: &[Visit], t: &Thresholds) -> Outcomes {
         let df = df!(
-            "pain_before" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-            "pain_after" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
-            "pain_followup" => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
-            "soreness_hours" => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
-            "mobility" => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
-            "satisfaction" => rows.iter().map(|r| r.5).collect::<Vec<_>>(),
+            scol::PAIN_BEFORE.name => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            scol::PAIN_AFTER.name => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+            fcol::PAIN_FOLLOWUP.name => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+            fcol::SORENESS_HOURS.name => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+            fcol::MOBILITY.name => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
+            fcol::SATISFACTION.name => rows.iter().map(|r| r.5).collect::<Vec<_>>(),
         )
         .unwrap();
         let agg = df.lazy().select(aggregations(t)).collect().unwrap();

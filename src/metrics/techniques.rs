@@ -11,6 +11,7 @@ use super::stats::newcombe;
 use super::{count, value_f64, value_str, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
+use crate::ingest::columns::session as scol;
 use crate::ingest::Ingested;
 use crate::model::DataQuality;
 
@@ -117,25 +118,25 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
     let first = first_dates(ingested)?;
     let visits = visits_in(ingested, period, &first)?;
     let (totals, overall) = period_totals(&visits, period, ingested.has_fee, t)?;
-    let groups = groups(&visits, "technique", ingested.has_fee, t)?;
+    let groups = groups(&visits, scol::TECHNIQUE.name, ingested.has_fee, t)?;
 
     let baseline = visits
         .clone()
         .lazy()
-        .group_by([col("technique")])
-        .agg([col("pain_before").mean().alias("baseline")])
+        .group_by([scol::TECHNIQUE.col()])
+        .agg([scol::PAIN_BEFORE.col().mean().alias("baseline")])
         .collect()
         .map_err(err("baseline pain"))?;
     let baseline_of = |name: &str| {
         (0..baseline.height())
-            .find(|&row| value_str(&baseline, "technique", row).as_deref() == Some(name))
+            .find(|&row| value_str(&baseline, scol::TECHNIQUE.name, row).as_deref() == Some(name))
             .and_then(|row| value_f64(&baseline, "baseline", row))
     };
     let by_band = bands(&visits, t)?;
     let band_counts = |technique: Option<&str>| {
         let mut counts = [(0u64, 0u64); 3];
         for row in 0..by_band.height() {
-            let name = value_str(&by_band, "technique", row);
+            let name = value_str(&by_band, scol::TECHNIQUE.name, row);
             if technique.is_some_and(|t| name.as_deref() != Some(t)) {
                 continue;
             }
@@ -189,9 +190,9 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
 
 /// The band of a session's pain_before (for eligible sessions, where it is above 0).
 fn band() -> Expr {
-    when(col("pain_before").lt(lit(4.0)))
+    when(scol::PAIN_BEFORE.col().lt(lit(4.0)))
         .then(lit(BANDS[0]))
-        .when(col("pain_before").lt(lit(7.0)))
+        .when(scol::PAIN_BEFORE.col().lt(lit(7.0)))
         .then(lit(BANDS[1]))
         .otherwise(lit(BANDS[2]))
 }
@@ -202,7 +203,7 @@ fn bands(visits: &DataFrame, t: &Thresholds) -> Result<DataFrame> {
         .clone()
         .lazy()
         .filter(outcomes::eligible())
-        .group_by([col("technique"), band().alias("band")])
+        .group_by([scol::TECHNIQUE.col(), band().alias("band")])
         .agg([
             len().alias("eligible"),
             outcomes::responder(t)
@@ -285,15 +286,15 @@ fn matrix(
         .clone()
         .lazy()
         .select([
-            col("technique"),
-            col("body_region").alias("region"),
+            scol::TECHNIQUE.col(),
+            scol::BODY_REGION.col().alias("region"),
             outcomes::eligible().cast(DataType::Int64).alias("eligible"),
             outcomes::responder(t)
                 .cast(DataType::Int64)
                 .alias("responder"),
         ])
         .explode(cols(["region"]), super::EXPLODE_REGIONS)
-        .group_by([col("technique"), col("region")])
+        .group_by([scol::TECHNIQUE.col(), col("region")])
         .agg([
             len().alias("sessions"),
             col("eligible").sum().alias("eligible"),
@@ -304,7 +305,7 @@ fn matrix(
     let cells: Vec<(String, String, u64, RateCell)> = (0..df.height())
         .map(|row| {
             (
-                value_str(&df, "technique", row).unwrap_or_default(),
+                value_str(&df, scol::TECHNIQUE.name, row).unwrap_or_default(),
                 value_str(&df, "region", row).unwrap_or_default(),
                 count(&df, "sessions", row),
                 RateCell::new(

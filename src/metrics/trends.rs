@@ -13,6 +13,7 @@ use super::stats::wilson;
 use super::{count, date_lit, value_i64, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
+use crate::ingest::columns::session as scol;
 use crate::ingest::Ingested;
 use crate::model::DataQuality;
 
@@ -97,7 +98,7 @@ pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Tren
         from: months[0].from,
         to: months[11].to,
     };
-    let up_to = col("date").lt_eq(date_lit(period.to));
+    let up_to = scol::DATE.col().lt_eq(date_lit(period.to));
     // The window's visits are joined and filtered once; each month reads its slice.
     let first = first_dates(ingested)?;
     let in_window = visits_in(ingested, period, &first)?;
@@ -158,20 +159,20 @@ fn month_key_expr(date: Expr) -> Expr {
 fn retention(sessions: LazyFrame, months: &[Period], period: Period) -> Result<Vec<Cohort>> {
     let first = sessions
         .clone()
-        .group_by([col("client_id")])
-        .agg([col("date").min().alias("first")]);
+        .group_by([scol::CLIENT_ID.col()])
+        .agg([scol::DATE.col().min().alias("first")]);
     // The first session after the first date: a second session that day is no return.
     let next = sessions
-        .select([col("client_id"), col("date")])
+        .select([scol::CLIENT_ID.col(), scol::DATE.col()])
         .join(
             first.clone(),
-            [col("client_id")],
-            [col("client_id")],
+            [scol::CLIENT_ID.col()],
+            [scol::CLIENT_ID.col()],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(col("date").gt(col("first")))
-        .group_by([col("client_id")])
-        .agg([col("date").min().alias("next")]);
+        .filter(scol::DATE.col().gt(col("first")))
+        .group_by([scol::CLIENT_ID.col()])
+        .agg([scol::DATE.col().min().alias("next")]);
     let gap = (col("next").cast(DataType::Int32) - col("first").cast(DataType::Int32))
         .cast(DataType::Int64);
     let mut aggs = vec![len().alias("new_clients")];
@@ -186,7 +187,7 @@ fn retention(sessions: LazyFrame, months: &[Period], period: Period) -> Result<V
     }
     let df = first
         .filter(period.contains_date_of("first"))
-        .left_join(next, col("client_id"), col("client_id"))
+        .left_join(next, scol::CLIENT_ID.col(), scol::CLIENT_ID.col())
         .group_by([month_key_expr(col("first")).alias("cohort")])
         .agg(aggs)
         .collect()
@@ -230,7 +231,8 @@ fn course(sessions: LazyFrame, t: &Thresholds) -> Result<Vec<CourseStep>> {
     // group keeps its rows' order); a visit that did not happen, or had no score, is null.
     let pains: Vec<Expr> = (1..=last)
         .map(|k| {
-            col("pain_before")
+            scol::PAIN_BEFORE
+                .col()
                 .get(lit(i64::from(k) - 1), true)
                 .alias(format!("v{k}"))
         })
@@ -255,16 +257,16 @@ fn course(sessions: LazyFrame, t: &Thresholds) -> Result<Vec<CourseStep>> {
     }
     let df = sessions
         .select([
-            col("client_id"),
-            col("date"),
+            scol::CLIENT_ID.col(),
+            scol::DATE.col(),
             col("line"),
-            col("pain_before"),
+            scol::PAIN_BEFORE.col(),
         ])
         .sort_by_exprs(
-            [col("client_id"), col("date"), col("line")],
+            [scol::CLIENT_ID.col(), scol::DATE.col(), col("line")],
             SortMultipleOptions::default(),
         )
-        .group_by([col("client_id")])
+        .group_by([scol::CLIENT_ID.col()])
         .agg(pains)
         .filter(col("v1").gt(lit(0.0)))
         .select(sums)
