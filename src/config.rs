@@ -6,7 +6,14 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
+
+fn bad(key: impl Into<String>, why: impl Into<String>) -> ConfigError {
+    ConfigError::BadValue {
+        key: key.into(),
+        why: why.into(),
+    }
+}
 
 /// The config as read from TOML; every field has the contract's default.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -75,18 +82,20 @@ impl ColumnMap {
         &self,
         section: &str,
         specs: &[crate::ingest::columns::ColumnSpec],
-    ) -> std::result::Result<(), String> {
+    ) -> std::result::Result<(), ConfigError> {
         match self
             .0
             .keys()
             .find(|k| !specs.iter().any(|c| c.name == k.as_str()))
         {
             None => Ok(()),
-            Some(key) => Err(format!(
-                "key `{section}.{}`: no such column; the columns are {}",
-                crate::error::echo(key),
-                crate::error::echo_list(specs.iter().map(|c| c.name), crate::error::backticks)
-            )),
+            Some(key) => Err(ConfigError::UnknownColumn {
+                key: format!("{section}.{}", crate::error::echo(key)),
+                columns: crate::error::echo_list(
+                    specs.iter().map(|c| c.name),
+                    crate::error::backticks,
+                ),
+            }),
         }
     }
 }
@@ -216,10 +225,9 @@ impl Settings {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut settings = Settings::parse(&text).map_err(|message| Error::Config {
+        let mut settings = Settings::parse(&text).map_err(|problem| Error::Config {
             path: path.to_path_buf(),
-            // toml quotes the offending line, which can be anything.
-            message: crate::error::clip(&message, 3 * crate::error::ECHO_CHARS),
+            problem,
         })?;
         // The exports' paths are relative to the config file, wherever the run starts (cron
         // starts in the home folder).
@@ -236,9 +244,9 @@ impl Settings {
     }
 
     /// Parses config text; the error message names the offending key.
-    pub fn parse(text: &str) -> std::result::Result<Settings, String> {
-        let settings: Settings =
-            toml::from_str(text).map_err(|e| e.to_string().trim_end().replace('\n', " "))?;
+    pub fn parse(text: &str) -> std::result::Result<Settings, ConfigError> {
+        let settings: Settings = toml::from_str(text)
+            .map_err(|e| ConfigError::Syntax(e.to_string().trim_end().replace('\n', " ")))?;
         settings.check()?;
         for (section, labels) in [
             ("techniques", &settings.techniques),
@@ -249,22 +257,22 @@ impl Settings {
         Ok(settings)
     }
 
-    fn check(&self) -> std::result::Result<(), String> {
+    fn check(&self) -> std::result::Result<(), ConfigError> {
         let t = &self.thresholds;
         if !(t.responder.is_finite() && t.responder > 0.0 && t.responder <= 1.0) {
-            return Err(format!(
-                "key `thresholds.responder`: {} is not a share between 0 (excluded) and 1",
-                t.responder
+            return Err(bad(
+                "thresholds.responder",
+                format!("{} is not a share between 0 (excluded) and 1", t.responder),
             ));
         }
         if !(t.soreness_hours.is_finite() && t.soreness_hours >= 0.0) {
-            return Err(format!(
-                "key `thresholds.soreness_hours`: {} is not a number of hours >= 0",
-                t.soreness_hours
+            return Err(bad(
+                "thresholds.soreness_hours",
+                format!("{} is not a number of hours >= 0", t.soreness_hours),
             ));
         }
         if t.low_sample == 0 {
-            return Err("key `thresholds.low_sample`: must be at least 1".to_string());
+            return Err(bad("thresholds.low_sample", "must be at least 1"));
         }
         self.columns
             .sessions
@@ -273,21 +281,22 @@ impl Settings {
             .feedback
             .check("columns.feedback", crate::ingest::columns::FEEDBACK)?;
         if self.practice_name.trim().is_empty() {
-            return Err("key `practice_name`: must not be empty".to_string());
+            return Err(bad("practice_name", "must not be empty"));
         }
         for (section, labels) in [("techniques", &self.techniques), ("regions", &self.regions)] {
             for (from, to) in &labels.aliases {
                 if crate::model::normalise_label(to).is_empty() {
-                    return Err(format!(
-                        "key `{section}.aliases.\"{from}\"`: the alias target is empty"
+                    return Err(bad(
+                        format!("{section}.aliases.\"{from}\""),
+                        "the alias target is empty",
                     ));
                 }
             }
             for (label, name) in &labels.names {
                 if name.trim().is_empty() {
-                    return Err(format!(
-                        "key `{section}.names.\"{}\"`: the display name is empty",
-                        crate::error::echo(label)
+                    return Err(bad(
+                        format!("{section}.names.\"{}\"", crate::error::echo(label)),
+                        "the display name is empty",
                     ));
                 }
             }
@@ -302,7 +311,7 @@ impl Settings {
 fn resolve_aliases(
     section: &str,
     aliases: &BTreeMap<String, String>,
-) -> std::result::Result<BTreeMap<String, String>, String> {
+) -> std::result::Result<BTreeMap<String, String>, ConfigError> {
     use crate::model::normalise_label;
     let step: BTreeMap<String, String> = aliases
         .iter()
@@ -317,10 +326,10 @@ fn resolve_aliases(
             if path.contains(next) {
                 path.push(next.clone());
                 let circle: Vec<String> = path.iter().map(|l| format!("{l:?}")).collect();
-                return Err(format!(
-                    "key `{section}.aliases`: the aliases go round in a circle: {}",
-                    crate::error::clip(&circle.join(" → "), 3 * crate::error::ECHO_CHARS)
-                ));
+                return Err(ConfigError::AliasCircle {
+                    section: section.to_string(),
+                    circle: crate::error::clip(&circle.join(" → "), 3 * crate::error::ECHO_CHARS),
+                });
             }
             path.push(next.clone());
             at = next;
@@ -365,14 +374,16 @@ mod tests {
 "dry needling" = "Deep stroking"
 "#,
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert_eq!(
             e,
             "key `techniques.aliases`: the aliases go round in a circle: \
              \"deep_stroking\" → \"dry_needling\" → \"deep_stroking\""
         );
-        let e =
-            Settings::parse("[regions.aliases]\na = \"b\"\nb = \"c\"\nc = \"a\"\n").unwrap_err();
+        let e = Settings::parse("[regions.aliases]\na = \"b\"\nb = \"c\"\nc = \"a\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("key `regions.aliases`: the aliases go round"),
             "{e}"
@@ -381,14 +392,18 @@ mod tests {
 
     #[test]
     fn a_misspelt_column_key_is_an_error() {
-        let e = Settings::parse("[columns.sessions]\ntherapistt = \"Staff\"\n").unwrap_err();
+        let e = Settings::parse("[columns.sessions]\ntherapistt = \"Staff\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with(
                 "key `columns.sessions.therapistt`: no such column; the columns are `session_id`, "
             ),
             "{e}"
         );
-        let e = Settings::parse("[columns.feedback]\ndate = \"When\"\n").unwrap_err();
+        let e = Settings::parse("[columns.feedback]\ndate = \"When\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("key `columns.feedback.date`: no such column"),
             "{e}"
@@ -397,7 +412,9 @@ mod tests {
 
     #[test]
     fn an_empty_display_name_is_an_error() {
-        let e = Settings::parse("[techniques.names]\nx = \" \"\n").unwrap_err();
+        let e = Settings::parse("[techniques.names]\nx = \" \"\n")
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "key `techniques.names.\"x\"`: the display name is empty");
     }
 
@@ -493,19 +510,29 @@ low_sample = 5
 
     #[test]
     fn unknown_key_is_named() {
-        let e = Settings::parse("[thresholds]\nresponders = 0.3\n").unwrap_err();
+        let e = Settings::parse("[thresholds]\nresponders = 0.3\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("responders"), "{e}");
-        let e = Settings::parse("[columns.sessions]\nsession = \"x\"\n").unwrap_err();
+        let e = Settings::parse("[columns.sessions]\nsession = \"x\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("session"), "{e}");
     }
 
     #[test]
     fn bad_values_are_named() {
-        let e = Settings::parse("[thresholds]\nresponder = 1.5\n").unwrap_err();
+        let e = Settings::parse("[thresholds]\nresponder = 1.5\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("thresholds.responder"), "{e}");
-        let e = Settings::parse("[thresholds]\nlow_sample = -1\n").unwrap_err();
+        let e = Settings::parse("[thresholds]\nlow_sample = -1\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("low_sample"), "{e}");
-        let e = Settings::parse("practice_name = 3\n").unwrap_err();
+        let e = Settings::parse("practice_name = 3\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("practice_name"), "{e}");
     }
 }

@@ -64,8 +64,9 @@ pub enum Error {
     },
 
     /// The TOML config file: unreadable, malformed, an unknown key or a bad value.
-    #[error("{}: {message}", path.display())]
-    Config { path: PathBuf, message: String },
+    // toml quotes the offending line, which can be anything: the message is clipped.
+    #[error("{}: {}", path.display(), clip(&problem.to_string(), 3 * ECHO_CHARS))]
+    Config { path: PathBuf, problem: ConfigError },
 
     /// A delimiter that is not one character (or `tab`).
     #[error("{given_in} {value:?}: expected one ASCII character other than a quote or line break, or `tab`")]
@@ -207,6 +208,23 @@ impl Error {
         let context = context.into();
         move |source| Error::Polars { context, source }
     }
+}
+
+/// What is wrong with a config's text.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// Not TOML, an unknown key or a value of the wrong type (toml's own message).
+    #[error("{0}")]
+    Syntax(String),
+    /// A value out of its range, or empty where it must not be.
+    #[error("key `{key}`: {why}")]
+    BadValue { key: String, why: String },
+    /// A `[columns.*]` key that is no column of its file.
+    #[error("key `{key}`: no such column; the columns are {columns}")]
+    UnknownColumn { key: String, columns: String },
+    /// Label aliases that come back to a label they passed.
+    #[error("key `{section}.aliases`: the aliases go round in a circle: {circle}")]
+    AliasCircle { section: String, circle: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -5,16 +5,19 @@
 //! (files). [`commands`] wires the stages together per subcommand; [`cli`] turns arguments
 //! into a checked [`cli::Config`].
 
+// Public: what the binary, the integration tests and the benchmarks use. Everything else is
+// the crate's own, so the compiler sees what is unused.
 pub mod cli;
-pub mod commands;
+pub(crate) mod commands;
 pub mod config;
 pub mod error;
 pub mod ingest;
-pub mod metrics;
-pub mod model;
-pub mod report;
+pub(crate) mod metrics;
+pub(crate) mod model;
+pub(crate) mod report;
 pub mod sample;
 
+pub use commands::warn;
 pub use error::{Error, Result};
 
 /// Runs one command; returns the process exit code (0, or 3 with `--strict` and rejects).

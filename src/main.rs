@@ -25,7 +25,7 @@ fn main() {
     match practice_report::run(cli) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            practice_report::commands::warn(&format!("practice-report: error: {}", e.chain()));
+            practice_report::warn(&format!("practice-report: error: {}", e.chain()));
             std::process::exit(e.exit_code());
         }
     }

@@ -56,6 +56,9 @@ pub struct Adjusted {
     /// by the crude responder rate and by the standardized one.
     pub crude_rank: Option<usize>,
     pub standardized_rank: Option<usize>,
+    /// Each band's share of this technique's eligible sessions (its starting-pain mix);
+    /// empty without an eligible session.
+    pub mix: Vec<f64>,
 }
 
 /// One technique's row.
@@ -224,6 +227,14 @@ fn adjusted(bands: [RateCell; 3], weights: Option<[f64; 3]>) -> Adjusted {
         ci95_high: None,
         crude_rank: None,
         standardized_rank: None,
+        mix: {
+            let n: u64 = bands.iter().map(|b| b.eligible).sum();
+            if n == 0 {
+                Vec::new()
+            } else {
+                bands.iter().map(|b| b.eligible as f64 / n as f64).collect()
+            }
+        },
     };
     let Some(w) = weights else { return out };
     let (mut rate, mut variance) = (0.0, 0.0);

@@ -76,6 +76,8 @@ pub struct Trends {
     pub period: Period,
     /// Oldest first.
     pub months: Vec<MonthFigures>,
+    /// Sessions of the whole window.
+    pub sessions: u64,
     pub retention: Vec<Cohort>,
     pub course: Vec<CourseStep>,
     /// The first visit at which at least half of the clients with a score arrived improved,
@@ -134,6 +136,7 @@ pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Tren
         .map(|s| s.visit);
     Ok(Trends {
         period,
+        sessions: figures.iter().map(|m| m.sessions).sum(),
         months: figures,
         retention,
         course,

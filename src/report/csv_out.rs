@@ -16,7 +16,6 @@ pub enum Field<'a> {
     /// A figure; None is an empty cell.
     Num(Option<f64>),
     Count(u64),
-    Int(i64),
     Bool(bool),
     Date(NaiveDate),
 }
@@ -27,7 +26,6 @@ impl Field<'_> {
             Field::Text(s) => defuse(s),
             Field::Num(v) => v.map_or(Cow::Borrowed(""), |v| Cow::Owned(format!("{v}"))),
             Field::Count(n) => Cow::Owned(n.to_string()),
-            Field::Int(n) => Cow::Owned(n.to_string()),
             Field::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
             Field::Date(d) => Cow::Owned(d.to_string()),
         }
@@ -104,7 +102,7 @@ mod tests {
             render(&[
                 Field::Text("@SUM(A1)"),
                 Field::Num(Some(-1.5)),
-                Field::Int(-2)
+                Field::Num(Some(-2.0))
             ]),
             "a,b,c\n'@SUM(A1),-1.5,-2\n"
         );

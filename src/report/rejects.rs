@@ -3,19 +3,10 @@
 use super::csv_out::{self, Field};
 use super::writer::{Access, Output};
 use crate::model::Reject;
-use std::io::Write;
-
 /// Its name under `--out`.
 pub const FILE: &str = "rejects.csv";
 
 const HEADER: [&str; 5] = ["file", "line", "column", "value", "reason"];
-
-/// Writes the rows in the order given (the ingest order: sessions, then feedback, by line).
-pub fn write_rejects(w: &mut dyn Write, rejects: &[Reject]) -> std::io::Result<()> {
-    csv_out::write_to(w, &HEADER, |out| {
-        rejects.iter().try_for_each(|r| out.row(&fields(r)))
-    })
-}
 
 fn fields(r: &Reject) -> [Field<'_>; 5] {
     [
@@ -55,13 +46,8 @@ mod tests {
 
     #[test]
     fn quoted_and_defused() {
-        let mut buf = Vec::new();
-        write_rejects(
-            &mut buf,
-            &[reject("-5"), reject("=HYPERLINK(\"x\")"), reject("a,b")],
-        )
-        .unwrap();
-        let text = String::from_utf8(buf).unwrap();
+        let out = output(&[reject("-5"), reject("=HYPERLINK(\"x\")"), reject("a,b")]);
+        let text = String::from_utf8(out.bytes).unwrap();
         assert_eq!(
             text,
             "file,line,column,value,reason\n\

@@ -327,20 +327,12 @@ fn adjusted(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64
     );
 
     doc.heading("Who got the severe cases", 90.0);
-    let share_of = |bands: &[RateCell; 3]| {
-        let n: u64 = bands.iter().map(|b| b.eligible).sum();
-        if n == 0 {
-            Vec::new()
-        } else {
-            bands.iter().map(|b| b.eligible as f64 / n as f64).collect()
-        }
-    };
     let mut mix_rows: Vec<MixRow> = t
         .techniques
         .iter()
         .map(|row| MixRow {
             label: names.technique(&row.group.name),
-            shares: share_of(&row.adjusted.bands),
+            shares: row.adjusted.mix.clone(),
             bold: false,
         })
         .collect();

@@ -50,14 +50,13 @@ pub fn pdf(tr: &Trends, settings: &Settings, fonts: &Fonts, furniture: Furniture
     let pct = (th.responder * 100.0).round();
     let dagger_note = cells::low_sample_note(th.low_sample);
     let mut doc = Doc::new(fonts, furniture);
-    let sessions: u64 = tr.months.iter().map(|m| m.sessions).sum();
     doc.title(
         "The practice over time",
         &format!(
             "{} to {} · {} sessions",
             tr.period.from.format("%B %Y"),
             tr.period.to.format("%B %Y"),
-            format::count(sessions)
+            format::count(tr.sessions)
         ),
     );
     // The two questions first: after how many visits it helps, and whether clients come back.

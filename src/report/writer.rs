@@ -107,11 +107,6 @@ impl Staging {
         })
     }
 
-    /// The folder the outputs go to.
-    pub fn out(&self) -> &Path {
-        &self.out
-    }
-
     /// Says that `n` more outputs are coming: a failed write names how many of the run's
     /// outputs were not written.
     pub fn plan(&self, n: usize) {

@@ -93,10 +93,6 @@ impl<'f> Canvas<'f> {
         }
     }
 
-    pub fn fonts(&self) -> &Fonts {
-        self.fonts
-    }
-
     pub(super) fn ops(&mut self) -> &mut Vec<Op> {
         &mut self.pages.last_mut().expect("a page").ops
     }

@@ -23,7 +23,7 @@ mod save;
 pub mod table;
 
 pub use doc::{Doc, Look};
-pub use fonts::{check_font, FontError, Fonts, Style};
+pub use fonts::{check_font, FontError, Fonts};
 pub use furniture::Furniture;
 
 /// A4 in points.
@@ -38,5 +38,4 @@ pub const TOP: f32 = MARGIN + 14.0;
 pub const BOTTOM: f32 = PAGE_H - MARGIN - 16.0;
 
 pub const BODY: f32 = 9.5;
-pub const LINE: f32 = BODY * 1.35;
 pub const SMALL: f32 = 8.0;
