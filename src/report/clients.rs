@@ -2,6 +2,8 @@
 //! record. Pain at the first visit against the latest, visit by visit; soreness after each
 //! visit; what was treated; every visit in a table. Shows this client only.
 
+use chrono::Datelike;
+
 use crate::config::Settings;
 use crate::metrics::clients::ClientSummary;
 
@@ -62,11 +64,12 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
     doc.title(
         &title,
         &format!(
-            "Client {} · first visit {} · latest {} · {} visits",
+            "Client {} · first visit {} · latest {} · {} {}",
             id,
             c.first_date,
             c.last_date,
-            format::count(c.sessions)
+            format::count(c.sessions),
+            if c.sessions == 1 { "visit" } else { "visits" }
         ),
     );
     doc.paragraph(
@@ -76,10 +79,15 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
     doc.y += 4.0;
     doc.paragraph(&headline(c, th.responder), Look::BODY.bold().sized(11.0));
 
+    // Two-digit years only while they cannot be mistaken: visits in two centuries get four.
+    let date_form = match (c.visits.first(), c.visits.last()) {
+        (Some(a), Some(b)) if a.date.year() / 100 != b.date.year() / 100 => "%-d %b %Y",
+        _ => "%-d %b %y",
+    };
     let dates: Vec<String> = c
         .visits
         .iter()
-        .map(|v| v.date.format("%-d %b %y").to_string())
+        .map(|v| v.date.format(date_form).to_string())
         .collect();
     doc.heading("Pain, visit by visit (0–10)", 150.0);
     chart::lines(

@@ -198,3 +198,35 @@ fn the_summaries_folder_is_replaced_whole() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn one_visit_is_one_visit_and_centuries_keep_their_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions.csv");
+    let feedback = dir.path().join("feedback.csv");
+    std::fs::write(
+        &sessions,
+        "session_id,client_id,therapist,date,technique,body_region,duration_min,pain_before\n\
+         S1,ONCE,Ann,2026-03-10,Cupping,Neck,30,5\n\
+         S2,LONG,Ann,1999-12-20,Cupping,Neck,30,7\n\
+         S3,LONG,Ann,2026-03-12,Cupping,Neck,30,4\n",
+    )
+    .unwrap();
+    std::fs::write(&feedback, "session_id,submitted\n").unwrap();
+    let out = dir.path().join("out");
+    let o = Run::new("clients")
+        .files(&sessions, &feedback)
+        .out(&out)
+        .dated()
+        .output_in(dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let once = squeeze(&pdf_text(&out.join("clients/ONCE.pdf")));
+    assert!(once.contains("latest 2026-03-10 · 1 visit"), "{once}");
+    assert!(!once.contains("1 visits"), "{once}");
+    let long = squeeze(&pdf_text(&out.join("clients/LONG.pdf")));
+    assert!(
+        long.contains("20 Dec 1999") && long.contains("12 Mar 2026"),
+        "{long}"
+    );
+    assert!(!long.contains("Dec 99"), "{long}");
+}

@@ -85,3 +85,34 @@ fn thirty_techniques_stay_inside_the_pages() {
 fn three_hundred_techniques_stay_inside_the_pages() {
     check(300);
 }
+
+#[test]
+fn subset_fonts_carry_the_six_letter_subset_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = Run::new("monthly")
+        .fixture("monthly")
+        .out(&out)
+        .month("2026-03")
+        .output_in(dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = lopdf::Document::load(out.join("monthly-2026-03.pdf")).unwrap();
+    let mut names = Vec::new();
+    for object in doc.objects.values() {
+        if let Ok(dict) = object.as_dict() {
+            if dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"Font".as_slice()) {
+                if let Ok(name) = dict.get(b"BaseFont").and_then(|n| n.as_name()) {
+                    names.push(String::from_utf8_lossy(name).into_owned());
+                }
+            }
+        }
+    }
+    assert!(!names.is_empty());
+    for name in &names {
+        let (tag, rest) = name.split_once('+').unwrap_or(("", name));
+        assert!(
+            tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()) && !rest.is_empty(),
+            "{name}"
+        );
+    }
+}

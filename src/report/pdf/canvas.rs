@@ -69,15 +69,24 @@ pub struct Canvas<'f> {
     pub(super) used: BTreeSet<FaceRef>,
 }
 
-/// The resource name of a face, the same in every document.
+/// The resource name of a face, the same in every document. printpdf takes a subset font's
+/// tag from its first six characters, and the PDF standard wants six capital letters there
+/// (`PRAAAB+DejaVuSans-Bold`), so the name is `PR` and the face's number in four letters.
 pub(super) fn font_id(face: FaceRef) -> FontId {
-    FontId(match face {
-        FaceRef::Base(Style::Regular) => "F1".to_string(),
-        FaceRef::Base(Style::Bold) => "F2".to_string(),
-        FaceRef::Base(Style::Italic) => "F3".to_string(),
-        FaceRef::Full(s) => format!("FD{}", s as usize + 1),
-        FaceRef::Fallback(i) => format!("F{}", i + 4),
-    })
+    let number = match face {
+        FaceRef::Base(Style::Regular) => 0,
+        FaceRef::Base(Style::Bold) => 1,
+        FaceRef::Base(Style::Italic) => 2,
+        FaceRef::Full(s) => 3 + s as usize,
+        FaceRef::Fallback(i) => 6 + i,
+    };
+    let mut tag = *b"PRAAAA";
+    let mut n = number;
+    for letter in tag[2..].iter_mut().rev() {
+        *letter = b'A' + (n % 26) as u8;
+        n /= 26;
+    }
+    FontId(String::from_utf8_lossy(&tag).into_owned())
 }
 
 impl<'f> Canvas<'f> {
@@ -283,5 +292,35 @@ impl<'f> Canvas<'f> {
                 is_closed: false,
             },
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_face_has_its_own_six_capital_letter_tag() {
+        let faces = [
+            FaceRef::Base(Style::Regular),
+            FaceRef::Base(Style::Bold),
+            FaceRef::Base(Style::Italic),
+            FaceRef::Full(Style::Regular),
+            FaceRef::Full(Style::Italic),
+            FaceRef::Fallback(0),
+            FaceRef::Fallback(30),
+        ];
+        let ids: Vec<String> = faces.iter().map(|&f| font_id(f).0).collect();
+        assert_eq!(ids[0], "PRAAAA");
+        assert_eq!(ids[1], "PRAAAB");
+        assert_eq!(ids[6], "PRAABK");
+        for id in &ids {
+            assert!(
+                id.len() == 6 && id.bytes().all(|b| b.is_ascii_uppercase()),
+                "{id}"
+            );
+        }
+        let distinct: BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
     }
 }
