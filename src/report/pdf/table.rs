@@ -264,15 +264,27 @@ fn widths_at(
     let header_min = floor;
     let widths = if text > 0.0 && room > 40.0 {
         let floors = floor_sum(&header_min);
-        let flexible = (text - floors).max(1.0);
+        // What the text columns can give, each down to its floor (a column whose natural
+        // width is under its floor, a word wider than half the page, gives nothing).
+        let flexible: f32 = natural
+            .iter()
+            .zip(columns)
+            .zip(&header_min)
+            .filter(|((_, c), _)| is_text(c))
+            .map(|((n, _), h)| (n - h).max(0.0))
+            .sum::<f32>()
+            .max(1.0);
         let spare = (room - floors).max(0.0);
+        // Floors that still do not fit (a word wider than the page): the text columns share
+        // the room in proportion and their words break, rather than run off the page.
+        let squeeze = if floors > room { room / floors } else { 1.0 };
         natural
             .iter()
             .zip(columns)
             .zip(&header_min)
             .map(|((n, c), h)| {
                 if is_text(c) {
-                    h + (n - h).max(0.0) * spare / flexible
+                    h * squeeze + (n - h).max(0.0) * spare / flexible
                 } else {
                     *n
                 }
@@ -395,4 +407,106 @@ pub fn draw(doc: &mut Doc<'_>, columns: &[Column], rows: &[Vec<Cell>], footnote:
         doc.line((LEFT, doc.y), (RIGHT, doc.y), colour::RULE, 0.5, false);
     }
     doc.y += 4.0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::pdf::{Fonts, Furniture};
+
+    fn with_doc(check: impl FnOnce(&Doc<'_>)) {
+        let fonts = Fonts::load(None, "").unwrap();
+        let doc = Doc::new(
+            &fonts,
+            Furniture {
+                practice: "P".into(),
+                title: "T".into(),
+                period: "p".into(),
+                generated: "2026-01-01".into(),
+                timestamp: 0,
+            },
+        );
+        check(&doc);
+    }
+
+    fn close(a: f32, b: f32) -> bool {
+        (a - b).abs() < 0.01
+    }
+
+    /// A column's width when nothing constrains it: its widest cell or its title (in one or
+    /// two lines), with the padding on both sides and the rule.
+    fn natural(doc: &Doc<'_>, cells: &[&str], title_w: f32) -> f32 {
+        let widest = cells
+            .iter()
+            .map(|t| doc.width(t, Look::BODY))
+            .fold(0.0f32, f32::max);
+        widest.max(title_w) + 2.0 * PAD + 1.0
+    }
+
+    #[test]
+    fn a_narrow_table_shares_the_room_left_by_weight() {
+        with_doc(|doc| {
+            let columns = [Column::text("A", 1.0), Column::number("B", 3.0)];
+            let rows = vec![vec![Cell::new("Neck"), Cell::new("12")]];
+            let (w, fit) = widths_at(doc, &columns, &rows, 7.5);
+            let title = |t| doc.width(t, Look::BODY.bold().sized(7.5));
+            let n0 = natural(doc, &["Neck"], title("A"));
+            let n1 = natural(doc, &["12"], title("B"));
+            let spare = RIGHT - LEFT - n0 - n1;
+            assert!(fit);
+            assert!(close(w[0], n0 + spare / 4.0), "{w:?}");
+            assert!(close(w[1], n1 + spare * 3.0 / 4.0), "{w:?}");
+            assert!(close(w.iter().sum::<f32>(), RIGHT - LEFT));
+        });
+    }
+
+    #[test]
+    fn a_wrapped_column_takes_at_most_half_the_width_before_the_rest_is_shared() {
+        with_doc(|doc| {
+            let prose = "a comment that runs on well past the width of any page ".repeat(6);
+            let columns = [
+                Column::number("Sessions", 1.0),
+                Column::wrapping("Comment", 3.0),
+                Column::number("Fee", 1.0),
+            ];
+            let rows = vec![vec![
+                Cell::new("1,234"),
+                Cell::new(prose.trim()),
+                Cell::new("12,480"),
+            ]];
+            let (w, fit) = widths_at(doc, &columns, &rows, 7.5);
+            let title = |t| doc.width(t, Look::BODY.bold().sized(7.5));
+            let available = RIGHT - LEFT;
+            let n = [
+                natural(doc, &["1,234"], title("Sessions")),
+                available * 0.5 + 2.0 * PAD + 1.0,
+                natural(doc, &["12,480"], title("Fee")),
+            ];
+            let spare = available - n.iter().sum::<f32>();
+            assert!(fit);
+            for (i, weight) in [1.0, 3.0, 1.0].into_iter().enumerate() {
+                assert!(close(w[i], n[i] + spare * weight / 5.0), "{i}: {w:?}");
+            }
+        });
+    }
+
+    #[test]
+    fn when_words_cannot_all_fit_the_heaviest_column_gives_way_first() {
+        with_doc(|doc| {
+            // Two wrapped columns each with a word wider than half the page.
+            let long = "x".repeat(60);
+            let columns = [
+                Column::wrapping("Technique", 1.0),
+                Column::wrapping("Comment", 3.0),
+            ];
+            let rows = vec![vec![Cell::new(long.clone()), Cell::new(long.clone())]];
+            let (w, fit) = widths_at(doc, &columns, &rows, 7.5);
+            assert!(!fit, "{w:?}");
+            let word = doc.width(&long, Look::BODY) + 2.0 * PAD + 1.0;
+            // The light column keeps its widest word whole; the heavy one is cut back.
+            assert!(w[0] >= word - 0.01, "{w:?}");
+            assert!(w[1] < word, "{w:?}");
+            assert!(close(w.iter().sum::<f32>(), RIGHT - LEFT), "{w:?}");
+        });
+    }
 }
