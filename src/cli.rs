@@ -92,6 +92,10 @@ pub struct InputArgs {
     /// A font to try first for any character (e.g. a CJK font for Hangul names).
     #[arg(long, value_name = "PATH")]
     pub font: Option<PathBuf>,
+    /// Set text in the embedded DejaVu and --font only, never in a font of this machine:
+    /// the same PDFs on every machine (characters they lack show as boxes, with a warning).
+    #[arg(long)]
+    pub no_system_fonts: bool,
     /// Report on one location of a chain only (trimmed, any case); validation and
     /// rejects.csv still cover the whole files.
     #[arg(long, value_name = "NAME")]
@@ -251,6 +255,8 @@ pub struct Config {
     pub ingest: Options,
     /// `--font`: tried before the system fonts for characters DejaVu lacks.
     pub font: Option<PathBuf>,
+    /// Whether the machine's fonts may set what DejaVu and `--font` lack.
+    pub system_fonts: bool,
     /// `--location`: the one location to report on.
     pub location: Option<String>,
     pub strict: bool,
@@ -318,6 +324,7 @@ impl InputArgs {
                 ..Options::default()
             },
             font: self.font,
+            system_fonts: !self.no_system_fonts,
             location: self.location,
             strict: self.strict,
             verbosity,

@@ -332,10 +332,7 @@ pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<Fonts> {
     ] {
         needed.extend(labels.values().map(String::as_str));
     }
-    Ok(crate::report::pdf::Fonts::load(
-        cfg.font.as_deref(),
-        &needed,
-    )?)
+    Ok(Fonts::load(cfg.font.as_deref(), &needed, cfg.system_fonts)?)
 }
 
 /// Warns once about characters that no font could show.

@@ -4,7 +4,7 @@
 //! Positions are in points, `y` measured down from the top of the page (the PDF's own origin
 //! is bottom-left; the canvas converts).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
     FontId, Line, LineDashPattern, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect,
@@ -61,12 +61,16 @@ pub(super) struct Page {
     pub(super) footnotes: Vec<String>,
 }
 
+/// The characters set in each face.
+pub(super) type Used = BTreeMap<FaceRef, BTreeSet<char>>;
+
 /// Pages being drawn on.
 pub struct Canvas<'f> {
     pub(super) fonts: &'f Fonts,
     pub(super) pages: Vec<Page>,
-    /// The faces these pages set text in: only those are embedded.
-    pub(super) used: BTreeSet<FaceRef>,
+    /// The faces these pages set text in, and the characters of each: only those faces are
+    /// embedded, cut down to those characters.
+    pub(super) used: Used,
 }
 
 /// The resource name of a face, the same in every document. printpdf takes a subset font's
@@ -98,7 +102,7 @@ impl<'f> Canvas<'f> {
                 ops: Vec::new(),
                 footnotes: Vec::new(),
             }],
-            used: BTreeSet::new(),
+            used: Used::new(),
         }
     }
 
@@ -203,7 +207,7 @@ impl<'f> Canvas<'f> {
         let mut x = x;
         let fonts = self.fonts;
         for (face, run) in fonts.runs(text, look.style) {
-            self.used.insert(face);
+            self.used.entry(face).or_default().extend(run.chars());
             let id = font_id(face);
             let ops = self.ops();
             ops.push(Op::StartTextSection);

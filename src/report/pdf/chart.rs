@@ -666,7 +666,7 @@ mod tests {
     /// The texts and the filled rectangles a chart drew.
     fn drawn(values: &[(String, Option<f64>)]) -> (Vec<String>, usize) {
         use printpdf::{Op, TextItem};
-        let fonts = super::super::Fonts::load(None, "").unwrap();
+        let fonts = super::super::Fonts::load(None, "", true).unwrap();
         let mut doc = Doc::new(&fonts, furniture());
         columns(
             &mut doc,

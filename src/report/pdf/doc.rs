@@ -190,7 +190,9 @@ impl<'f> Doc<'f> {
         for (i, page) in pages.iter_mut().enumerate() {
             let (ops, faces) = super::furniture::draw(fonts, &furniture, i, total, &page.footnotes);
             page.ops.extend(ops);
-            used.extend(faces);
+            for (face, chars) in faces {
+                used.entry(face).or_default().extend(chars);
+            }
         }
         let title = format!(
             "{} – {} – {}",
@@ -285,7 +287,7 @@ mod tests {
 
     #[test]
     fn fitting_and_wrapping_match_measuring_every_candidate() {
-        let fonts = Fonts::load(None, "").unwrap();
+        let fonts = Fonts::load(None, "", true).unwrap();
         let d = doc(&fonts);
         for look in [Look::BODY, Look::BODY.bold().sized(7.0)] {
             for text in TEXTS {
@@ -308,7 +310,7 @@ mod tests {
     #[test]
     fn fitting_and_wrapping_take_time_linear_in_the_text() {
         // A 5 MiB word: measuring every candidate would take hours; this is one pass.
-        let fonts = Fonts::load(None, "").unwrap();
+        let fonts = Fonts::load(None, "", true).unwrap();
         let d = doc(&fonts);
         let huge = "é".repeat(5 * 1024 * 1024 / 2);
         let fitted = d.fit(&huge, Look::BODY, 100.0);

@@ -19,6 +19,9 @@ pub enum Style {
 /// One font file: its metrics (ttf-parser) and its printpdf form, parsed once.
 pub struct Face {
     pub name: String,
+    /// The font file and the face's index in it (a collection holds several).
+    bytes: &'static [u8],
+    index: u32,
     face: ttf_parser::Face<'static>,
     units_per_em: f32,
     /// Advance per point of size for ASCII, None without a glyph: most text is ASCII, and
@@ -42,11 +45,40 @@ impl Face {
         });
         Some(Face {
             name,
+            bytes,
+            index,
             units_per_em,
             face,
             ascii,
             parsed,
         })
+    }
+
+    /// This face cut down to the glyphs of `chars` (and .notdef), renumbered in glyph order:
+    /// printpdf's own subsetting (allsorts, the PDF profile, a Unicode cmap), done here.
+    /// None when allsorts cannot subset it.
+    pub fn subset(&self, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
+        use allsorts::binary::read::ReadScope;
+        use allsorts::font_data::FontData;
+        use allsorts::subset::{CmapTarget, SubsetProfile};
+        let glyphs: BTreeSet<u16> = chars
+            .iter()
+            .filter_map(|&c| self.face.glyph_index(c).map(|g| g.0))
+            .filter(|&g| g != 0)
+            .collect();
+        let ids: Vec<u16> = std::iter::once(0).chain(glyphs).collect();
+        let file = ReadScope::new(self.bytes).read::<FontData<'_>>().ok()?;
+        let provider = file.table_provider(self.index as usize).ok()?;
+        allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()
+    }
+
+    /// The face's PostScript name (`DejaVuSans-Bold`), as a PDF names an embedded font.
+    pub fn postscript_name(&self) -> Option<String> {
+        self.face
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
     }
 
     pub fn has(&self, c: char) -> bool {
@@ -109,19 +141,11 @@ fn common_chars() -> impl Iterator<Item = char> {
     ranges.into_iter().flat_map(|(a, b)| a..=b)
 }
 
-/// `full` cut down to the glyphs of `chars` (printpdf's subsetter, run once); None if the
-/// cut-down font does not load, and the whole face is then used.
+/// `full` cut down to the glyphs of `chars` (once per run); None if the cut-down font does
+/// not load, and the whole face is then used.
 fn subset_of(full: &Face, chars: &BTreeSet<char>) -> Option<Face> {
-    let glyphs: std::collections::BTreeMap<u16, String> = chars
-        .iter()
-        .filter_map(|&c| Some((full.face.glyph_index(c)?.0, c.to_string())))
-        .collect();
-    let subset = printpdf::font::subset_font(&full.parsed, &glyphs).ok()?;
-    let face = Face::load(
-        full.name.clone(),
-        Box::leak(subset.bytes.into_boxed_slice()),
-        0,
-    )?;
+    let subset = full.subset(chars)?;
+    let face = Face::load(full.name.clone(), Box::leak(subset.into_boxed_slice()), 0)?;
     // Widths must be the whole face's: they are measured before anything is embedded.
     chars
         .iter()
@@ -167,7 +191,9 @@ pub fn check_font(path: &Path) -> Result<(), FontError> {
 impl Fonts {
     /// DejaVu Sans, then `extra` (the `--font` option), then system fonts that cover what
     /// DejaVu lacks. System fonts are looked for only when `needed` has such characters.
-    pub fn load(extra: Option<&Path>, needed: &str) -> Result<Fonts, FontError> {
+    /// System fonts are looked for only when `system` (without them a run's PDFs are the
+    /// same bytes on every machine).
+    pub fn load(extra: Option<&Path>, needed: &str, system: bool) -> Result<Fonts, FontError> {
         let base = |name: &str, bytes: &'static [u8]| {
             Face::load(name.to_string(), bytes, 0).ok_or_else(|| FontError::Embedded {
                 name: name.to_string(),
@@ -213,7 +239,7 @@ impl Fonts {
             .chars()
             .filter(|&c| !c.is_control() && fonts.pick(c, Style::Regular).is_none())
             .collect();
-        if !lacking.is_empty() {
+        if system && !lacking.is_empty() {
             fonts.fallbacks.extend(system_fallbacks(&lacking));
         }
         Ok(fonts)
@@ -404,13 +430,13 @@ mod tests {
     fn dejavu_sets_latin_and_cyrillic_in_one_run() {
         let text = "Łukasz Dvořák, Анна";
         // Characters of the run's data are in the cut-down face: one run.
-        let fonts = Fonts::load(None, text).unwrap();
+        let fonts = Fonts::load(None, text, true).unwrap();
         let runs = fonts.runs(text, Style::Regular);
         assert_eq!(runs, vec![(FaceRef::Base(Style::Regular), text)]);
         assert!(fonts.missing().is_empty());
         // Characters it was not cut for are set in the whole DejaVu face, with the same
         // widths; ASCII and the reports' own signs always are in the cut-down face.
-        let fonts = Fonts::load(None, "").unwrap();
+        let fonts = Fonts::load(None, "", true).unwrap();
         let runs = fonts.runs(text, Style::Regular);
         assert_eq!(
             runs,
@@ -424,7 +450,7 @@ mod tests {
         );
         assert_eq!(fonts.runs("≥ 30% – ▲ †", Style::Bold).len(), 1);
         assert!(fonts.missing().is_empty());
-        let whole = Fonts::load(None, text).unwrap();
+        let whole = Fonts::load(None, text, true).unwrap();
         assert_eq!(
             fonts.width(text, 9.0, Style::Regular),
             whole.width(text, 9.0, Style::Regular)
@@ -437,7 +463,7 @@ mod tests {
     #[test]
     fn hangul_falls_back_to_a_system_font_or_is_reported() {
         let text = "Ann 김민준";
-        let fonts = Fonts::load(None, text).unwrap();
+        let fonts = Fonts::load(None, text, true).unwrap();
         let runs = fonts.runs(text, Style::Regular);
         let mut db = fontdb::Database::new();
         db.load_system_fonts();

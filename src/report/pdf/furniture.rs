@@ -2,13 +2,11 @@
 //! practice name and the report's title and period in a header band, the generation date and
 //! "Page X of Y" in the footer, and the page's footnotes above it.
 
-use std::collections::BTreeSet;
-
 use printpdf::Op;
 
-use super::canvas::{Canvas, Look};
+use super::canvas::{Canvas, Look, Used};
 use super::colour;
-use super::fonts::{FaceRef, Fonts};
+use super::fonts::Fonts;
 use super::{LEFT, MARGIN, PAGE_H, RIGHT, SMALL};
 
 /// What every page shows around the content.
@@ -31,7 +29,7 @@ pub(super) fn draw(
     index: usize,
     total: usize,
     footnotes: &[String],
-) -> (Vec<Op>, BTreeSet<FaceRef>) {
+) -> (Vec<Op>, Used) {
     let small = Look::BODY.grey().sized(SMALL);
     let mut chrome = Canvas::new(fonts);
     let header_y = MARGIN - 8.0;

@@ -2,28 +2,43 @@
 //! printpdf's document becomes a lopdf one, its streams are deflated at zlib's fastest level,
 //! and its dates and trailer /ID are fixed, so the same report is the same bytes.
 
-use std::collections::BTreeSet;
-
 use lopdf::{Object, StringFormat};
 use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
-use super::canvas::{font_id, Page};
-use super::fonts::{FaceRef, Fonts};
+use super::canvas::{font_id, Page, Used};
+use super::fonts::Fonts;
 
-/// The PDF of `pages` (content and furniture laid out), embedding the faces in `used`.
+/// The PDF of `pages` (content and furniture laid out), embedding the faces in `used`, each
+/// cut down to the characters set in it.
 pub(super) fn pdf_bytes(
     fonts: &Fonts,
     title: &str,
     timestamp: i64,
     pages: Vec<Page>,
-    used: &BTreeSet<FaceRef>,
+    used: &Used,
 ) -> Vec<u8> {
     let mut doc = PdfDocument::new(title);
-    for (face_ref, face) in fonts.all().into_iter().filter(|(r, _)| used.contains(r)) {
-        doc.resources.fonts.map.insert(
-            font_id(face_ref),
-            printpdf::PdfFont::new(face.parsed.clone()),
-        );
+    for (face_ref, face) in fonts.all() {
+        let Some(chars) = used.get(&face_ref) else {
+            continue;
+        };
+        let id = font_id(face_ref);
+        // Cut down to this document's characters, named with the subset tag the PDF
+        // standard gives a subset (`PRAAAA+DejaVuSans`); if that fails, the whole face.
+        let parsed = face
+            .subset(chars)
+            .and_then(|bytes| printpdf::ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()))
+            .map(|mut p| {
+                p.font_name = face
+                    .postscript_name()
+                    .map(|name| format!("{}+{name}", id.0));
+                p
+            })
+            .unwrap_or_else(|| face.parsed.clone());
+        doc.resources
+            .fonts
+            .map
+            .insert(id, printpdf::PdfFont::new(parsed));
     }
     if let Ok(when) = printpdf::OffsetDateTime::from_unix_timestamp(timestamp) {
         let info = &mut doc.metadata.info;

@@ -415,7 +415,7 @@ mod tests {
     use crate::report::pdf::{Fonts, Furniture};
 
     fn with_doc(check: impl FnOnce(&Doc<'_>)) {
-        let fonts = Fonts::load(None, "").unwrap();
+        let fonts = Fonts::load(None, "", true).unwrap();
         let doc = Doc::new(
             &fonts,
             Furniture {
