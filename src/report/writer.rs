@@ -163,17 +163,20 @@ impl Staging {
                     });
                 }
             }
-            // A folder replaced whole must not hold an input either.
-            if let Some(first) = rel.components().next() {
-                let top = self.out.join(first);
-                if top.is_dir() {
-                    if let Some(input) = self.inputs.iter().find(|(p, _)| within(p, &top)) {
-                        return Err(Error::OutputIsInput {
-                            output: top,
-                            input: input.0.clone(),
-                        });
-                    }
-                }
+        }
+        // A folder replaced whole must not hold an input either.
+        let tops: std::collections::BTreeSet<PathBuf> = staged
+            .iter()
+            .filter(|rel| rel.components().count() > 1)
+            .filter_map(|rel| rel.components().next())
+            .map(|first| self.out.join(first))
+            .collect();
+        for top in tops.into_iter().filter(|t| t.is_dir()) {
+            if let Some(input) = self.inputs.iter().find(|(p, _)| within(p, &top)) {
+                return Err(Error::OutputIsInput {
+                    output: top,
+                    input: input.0.clone(),
+                });
             }
         }
         fs::write(self.dir.join(COMMIT_MARK), b"")
@@ -190,6 +193,12 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         let _writing = WRITING.write().unwrap_or_else(|e| e.into_inner());
+        // A commit that failed half-way (a rename refused) keeps its folder and mark: the
+        // next run finishes it, so the set in place is never half old, half new for long.
+        if !self.committed && self.dir.join(COMMIT_MARK).exists() {
+            *ACTIVE.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            return;
+        }
         // Committed: only the emptied folder (and any replaced old folders) is left.
         let _ = fs::remove_dir_all(&self.dir);
         if self.created_out && !self.committed {
