@@ -654,13 +654,7 @@ mod tests {
     }
 
     fn furniture() -> super::super::Furniture {
-        super::super::Furniture {
-            practice: "P".into(),
-            title: "T".into(),
-            period: "p".into(),
-            generated: "2026-01-01".into(),
-            timestamp: 0,
-        }
+        super::super::Furniture::plain()
     }
 
     /// The texts and the filled rectangles a chart drew.

@@ -207,16 +207,7 @@ mod tests {
     use super::*;
 
     fn doc(fonts: &Fonts) -> Doc<'_> {
-        Doc::new(
-            fonts,
-            Furniture {
-                practice: "P".into(),
-                title: "T".into(),
-                period: "p".into(),
-                generated: "2026-01-01".into(),
-                timestamp: 0,
-            },
-        )
+        Doc::new(fonts, Furniture::plain())
     }
 
     /// The measuring-every-candidate versions these replace, as the reference.

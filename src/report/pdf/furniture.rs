@@ -21,6 +21,20 @@ pub struct Furniture {
     pub timestamp: i64,
 }
 
+#[cfg(test)]
+impl Furniture {
+    /// Furniture of one-letter names, for the toolkit's own tests.
+    pub(crate) fn plain() -> Furniture {
+        Furniture {
+            practice: "P".into(),
+            title: "T".into(),
+            period: "p".into(),
+            generated: "2026-01-01".into(),
+            timestamp: 0,
+        }
+    }
+}
+
 /// The furniture of page `index` (of `total`) with its `footnotes`: the drawing ops and the
 /// faces they use.
 pub(super) fn draw(

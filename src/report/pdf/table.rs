@@ -416,16 +416,7 @@ mod tests {
 
     fn with_doc(check: impl FnOnce(&Doc<'_>)) {
         let fonts = Fonts::load(None, "", true).unwrap();
-        let doc = Doc::new(
-            &fonts,
-            Furniture {
-                practice: "P".into(),
-                title: "T".into(),
-                period: "p".into(),
-                generated: "2026-01-01".into(),
-                timestamp: 0,
-            },
-        );
+        let doc = Doc::new(&fonts, Furniture::plain());
         check(&doc);
     }
 
