@@ -41,7 +41,7 @@ pub fn run(
     if cfg.verbosity > Verbosity::Quiet {
         super::say(&format!(
             "wrote {} client summaries into {}\n",
-            staged[0].summaries,
+            staged.iter().map(|s| s.summaries).sum::<usize>(),
             cfg.out_path(CLIENTS_FOLDER).display()
         ))?;
     }

@@ -74,7 +74,7 @@ pub fn run(cfg: &Config, month: Option<MonthChoice>, each_location: bool) -> Res
             period.to,
             span.from,
             span.to,
-            staged[3].summaries,
+            staged.iter().map(|s| s.summaries).sum::<usize>(),
             cfg.out_path(CLIENTS_FOLDER).display()
         ))?;
         for (name, dir) in &sites {

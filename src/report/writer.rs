@@ -268,12 +268,10 @@ fn clear_leftovers(out: &Path) -> Result<()> {
                 move_into_place(&path, out).map_err(err(&path))?;
             }
             fs::remove_dir_all(&path).map_err(err(&path))?;
-        } else if path.is_dir() {
-            remove_old_temporaries(&path, 2);
-        } else if old_temporary(&name) {
-            let _ = fs::remove_file(&path);
         }
     }
+    // `out`, its folders (clients/, locations/) and theirs (locations/NAME/).
+    remove_old_temporaries(out, 2);
     Ok(())
 }
 
@@ -388,10 +386,6 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Creates the temporary file (and the target's directory when missing).
     pub fn create(path: &Path) -> Result<AtomicFile> {
-        AtomicFile::create_with(path, false)
-    }
-
-    fn create_with(path: &Path, private: bool) -> Result<AtomicFile> {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -401,17 +395,8 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        if private {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        #[cfg(not(unix))]
-        let _ = private;
         let file = fs::create_dir_all(dir)
-            .and_then(|()| options.open(&tmp))
+            .and_then(|()| open(&tmp, Access::Shared))
             .map_err(|source| Error::Write {
                 path: path.to_path_buf(),
                 source,
