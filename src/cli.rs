@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Settings;
 use crate::error::{echo, Error, Result};
 use crate::ingest::values::DateFormat;
-use crate::ingest::Options;
+use crate::ingest::values::Forms;
+use crate::ingest::{FileRead, Options};
 
 /// Monthly, technique and client-progress reports for massage and trigger-point therapy
 /// practices, from the practice's CSV exports, offline.
@@ -277,23 +278,56 @@ impl InputArgs {
             Some(p) => Settings::load(p)?,
             None => Settings::default(),
         };
-        // A flag wins over the config's [input] table; a bad value in either is named so.
-        let delimiter = match (&self.delimiter, &settings.input.delimiter) {
-            (Some(d), _) => parse_delimiter(d, "--delimiter")?,
-            (None, Some(d)) => parse_delimiter(d, "config key `input.delimiter`")?,
-            (None, None) => b',',
+        // A flag wins over the config's [input] tables; a bad value in either is named so.
+        let file_read = |own: &crate::config::FileInput, section: &str| -> Result<FileRead> {
+            let input = own.or(&settings.input.both);
+            // Which table a key was read from, for messages.
+            let key = |k: &str, own_set: bool| {
+                if own_set {
+                    format!("config key `input.{section}.{k}`")
+                } else {
+                    format!("config key `input.{k}`")
+                }
+            };
+            let delimiter = match (&self.delimiter, &input.delimiter) {
+                (Some(d), _) => parse_delimiter(d, "--delimiter")?,
+                (None, Some(d)) => parse_delimiter(d, &key("delimiter", own.delimiter.is_some()))?,
+                (None, None) => b',',
+            };
+            let date = match (&self.date_format, &input.date_format) {
+                (Some(f), _) => {
+                    check_date_format(f, "--date-format")?;
+                    DateFormat::Custom(f.clone())
+                }
+                (None, Some(f)) => {
+                    check_date_format(f, &key("date_format", own.date_format.is_some()))?;
+                    DateFormat::Custom(f.clone())
+                }
+                (None, None) => DateFormat::Iso,
+            };
+            Ok(FileRead {
+                delimiter,
+                encoding: input
+                    .encoding
+                    .as_deref()
+                    .and_then(|e| encoding_rs::Encoding::for_label(e.trim().as_bytes())),
+                header_row: input.header_row,
+                sheet: input.sheet.clone(),
+                forms: Forms {
+                    date,
+                    decimal_comma: input.decimal.as_deref() == Some(","),
+                    money: input.money.unwrap_or(false),
+                    clock: input.duration.as_deref() == Some("clock"),
+                    list_separator: input
+                        .list_separator
+                        .as_deref()
+                        .and_then(|l| l.chars().next())
+                        .unwrap_or(';'),
+                },
+            })
         };
-        let date_format = match (self.date_format, &settings.input.date_format) {
-            (Some(f), _) => {
-                check_date_format(&f, "--date-format")?;
-                DateFormat::Custom(f)
-            }
-            (None, Some(f)) => {
-                check_date_format(f, "config key `input.date_format`")?;
-                DateFormat::Custom(f.clone())
-            }
-            (None, None) => DateFormat::Iso,
-        };
+        let sessions_read = file_read(&settings.input.sessions, "sessions")?;
+        let feedback_read = file_read(&settings.input.feedback, "feedback")?;
         if let Some(font) = &self.font {
             crate::report::pdf::check_font(font)?;
         }
@@ -306,11 +340,11 @@ impl InputArgs {
         };
         let sessions = self
             .sessions
-            .or_else(|| settings.input.sessions.clone())
+            .or_else(|| settings.input.sessions.path.clone())
             .unwrap_or_else(|| PathBuf::from("sample_data/sessions.csv"));
         let feedback = self
             .feedback
-            .or_else(|| settings.input.feedback.clone())
+            .or_else(|| settings.input.feedback.path.clone())
             .unwrap_or_else(|| PathBuf::from("sample_data/feedback.csv"));
         Ok(Config {
             sessions,
@@ -318,8 +352,8 @@ impl InputArgs {
             out: self.out,
             config_path,
             ingest: Options {
-                delimiter,
-                date_format,
+                sessions: sessions_read,
+                feedback: feedback_read,
                 settings,
                 ..Options::default()
             },

@@ -28,6 +28,8 @@ pub struct Settings {
     pub techniques: Labels,
     pub regions: Labels,
     pub thresholds: Thresholds,
+    pub status: Status,
+    pub feedback: FeedbackLink,
 }
 
 impl Default for Settings {
@@ -39,22 +41,204 @@ impl Default for Settings {
             techniques: Labels::default(),
             regions: Labels::default(),
             thresholds: Thresholds::default(),
+            status: Status::default(),
+            feedback: FeedbackLink::default(),
         }
     }
 }
 
-/// The `[input]` table: the exports (used when `--sessions`/`--feedback` are not given; a
-/// relative path is relative to the config file), and as the `--delimiter` and
-/// `--date-format` flags.
+/// The `[input]` table: for each export, where it is (used when `--sessions`/`--feedback`
+/// are not given; a relative path is relative to the config file) and how it is written
+/// (SPEC "Exports as they come"). `[input]`'s own keys set both files; `[input.sessions]` and
+/// `[input.feedback]` set one, and win; `--delimiter` and `--date-format` win over both.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputFormat {
+    /// What `[input]` itself says, for both files (its `path` is always None).
+    pub both: FileInput,
+    pub sessions: FileInput,
+    pub feedback: FileInput,
+}
+
+/// How one export is written; every key is optional, the contract's form is the default.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
-pub struct InputFormat {
-    pub sessions: Option<std::path::PathBuf>,
-    pub feedback: Option<std::path::PathBuf>,
+pub struct FileInput {
+    pub path: Option<std::path::PathBuf>,
     /// One character, or `tab`.
     pub delimiter: Option<String>,
-    /// A chrono strftime format, e.g. `%d.%m.%Y`.
+    /// A chrono strftime format, e.g. `%d.%m.%Y`, read from the start of the field.
     pub date_format: Option<String>,
+    /// A WHATWG encoding label (`windows-1252`, `utf-16` …).
+    pub encoding: Option<String>,
+    /// `.` (default) or `,`.
+    pub decimal: Option<String>,
+    /// `fee` may carry a currency and thousands separators.
+    pub money: Option<bool>,
+    /// `minutes` (default) or `clock` (`1h 30m`, `1:30`).
+    pub duration: Option<String>,
+    /// What separates body regions: `;` by default.
+    pub list_separator: Option<String>,
+    /// The 1-based line (or sheet row) of the header.
+    pub header_row: Option<u64>,
+    /// A spreadsheet's sheet, by name (default: the first).
+    pub sheet: Option<String>,
+}
+
+impl FileInput {
+    /// This file's own keys, then `[input]`'s for the keys it does not set.
+    pub fn or(&self, both: &FileInput) -> FileInput {
+        FileInput {
+            path: self.path.clone(),
+            delimiter: self.delimiter.clone().or_else(|| both.delimiter.clone()),
+            date_format: self
+                .date_format
+                .clone()
+                .or_else(|| both.date_format.clone()),
+            encoding: self.encoding.clone().or_else(|| both.encoding.clone()),
+            decimal: self.decimal.clone().or_else(|| both.decimal.clone()),
+            money: self.money.or(both.money),
+            duration: self.duration.clone().or_else(|| both.duration.clone()),
+            list_separator: self
+                .list_separator
+                .clone()
+                .or_else(|| both.list_separator.clone()),
+            header_row: self.header_row.or(both.header_row),
+            sheet: self.sheet.clone().or_else(|| both.sheet.clone()),
+        }
+    }
+
+    fn check(&self, section: &str) -> std::result::Result<(), ConfigError> {
+        if let Some(e) = &self.encoding {
+            if encoding_rs::Encoding::for_label(e.trim().as_bytes()).is_none() {
+                return Err(bad(
+                    format!("{section}.encoding"),
+                    format!(
+                        "{} is no encoding label of the WHATWG Encoding Standard \
+                         (e.g. \"windows-1252\", \"iso-8859-15\", \"utf-16\")",
+                        quoted(e)
+                    ),
+                ));
+            }
+        }
+        if let Some(d) = &self.decimal {
+            if d != "." && d != "," {
+                return Err(bad(
+                    format!("{section}.decimal"),
+                    format!("{} is neither \".\" nor \",\"", quoted(d)),
+                ));
+            }
+        }
+        if let Some(d) = &self.duration {
+            if d != "minutes" && d != "clock" {
+                return Err(bad(
+                    format!("{section}.duration"),
+                    format!("{} is neither \"minutes\" nor \"clock\"", quoted(d)),
+                ));
+            }
+        }
+        if let Some(l) = &self.list_separator {
+            if l.chars().count() != 1 || l.trim().is_empty() || l == "\"" {
+                return Err(bad(
+                    format!("{section}.list_separator"),
+                    format!("{} is not one visible character", quoted(l)),
+                ));
+            }
+        }
+        if self.header_row == Some(0) {
+            return Err(bad(
+                format!("{section}.header_row"),
+                "lines are counted from 1",
+            ));
+        }
+        if self.sheet.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            return Err(bad(format!("{section}.sheet"), "the sheet name is empty"));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputFormat {
+    /// `[input]` holds both files' keys beside the two file tables; `sessions = "path"` (the
+    /// form earlier versions wrote) is the table with only its path.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let mut table = toml::Table::deserialize(d)?;
+        let mut file = |key: &str| -> std::result::Result<FileInput, D::Error> {
+            match table.remove(key) {
+                None => Ok(FileInput::default()),
+                Some(toml::Value::String(p)) => Ok(FileInput {
+                    path: Some(p.into()),
+                    ..FileInput::default()
+                }),
+                Some(toml::Value::Table(t)) => t
+                    .try_into()
+                    .map_err(|e| D::Error::custom(format!("in [input.{key}]: {e}"))),
+                Some(_) => Err(D::Error::custom(format!(
+                    "input.{key}: expected a path or a table"
+                ))),
+            }
+        };
+        let sessions = file("sessions")?;
+        let feedback = file("feedback")?;
+        let both: FileInput = table
+            .try_into()
+            .map_err(|e| D::Error::custom(format!("in [input]: {e}")))?;
+        if both.path.is_some() {
+            return Err(D::Error::custom(
+                "input.path: name each file under [input.sessions] or [input.feedback]",
+            ));
+        }
+        Ok(InputFormat {
+            both,
+            sessions,
+            feedback,
+        })
+    }
+}
+
+/// `[status]`: which values of a status column are bookings that were not treatments.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Status {
+    pub not_attended: Vec<String>,
+}
+
+/// The SPEC's default not-attended values (normalised labels).
+pub const NOT_ATTENDED: &[&str] = &[
+    "cancelled",
+    "canceled",
+    "late_cancel",
+    "late_cancellation",
+    "late_cancelled",
+    "late_canceled",
+    "no_show",
+    "noshow",
+    "did_not_arrive",
+    "dna",
+    "rescheduled",
+    "deleted",
+];
+
+impl Default for Status {
+    fn default() -> Self {
+        Status {
+            not_attended: NOT_ATTENDED.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// `[feedback]`: how survey answers are linked to sessions.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedbackLink {
+    /// How many days before a survey answer its session may be.
+    pub link_days: u32,
+}
+
+impl Default for FeedbackLink {
+    fn default() -> Self {
+        FeedbackLink { link_days: 14 }
+    }
 }
 
 /// Header aliases: canonical column name → the header the export uses instead.
@@ -65,24 +249,59 @@ pub struct Columns {
     pub feedback: ColumnMap,
 }
 
-/// One file's header aliases: contract column → the header the export uses. Its keys are the
-/// column table's names (`ingest::columns`), checked when the config is read.
+/// What the config names for one contract column: a header, several headers joined with a
+/// space (`["First Name", "Last Name"]`), or `""`: not in this export, on purpose.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum HeaderName {
+    One(String),
+    Joined(Vec<String>),
+}
+
+impl HeaderName {
+    /// The headers it names (none for `""`).
+    pub fn headers(&self) -> Vec<&str> {
+        match self {
+            HeaderName::One(h) if h.trim().is_empty() => Vec::new(),
+            HeaderName::One(h) => vec![h.as_str()],
+            HeaderName::Joined(hs) => hs.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// One file's header aliases: contract column → the header(s) the export uses. Its keys are
+/// the column table's names (`ingest::columns`), checked when the config is read.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(transparent)]
-pub struct ColumnMap(BTreeMap<String, String>);
+pub struct ColumnMap(BTreeMap<String, HeaderName>);
 
 impl ColumnMap {
-    /// The header the config names for `column`, if any.
-    pub fn alias(&self, column: &str) -> Option<&str> {
-        self.0.get(column).map(String::as_str)
+    /// What the config names for `column`, if anything.
+    pub fn alias(&self, column: &str) -> Option<&HeaderName> {
+        self.0.get(column)
     }
 
-    /// A key that is no column of `specs`, as an error naming `section`.
+    /// A map from (column, header) pairs (tests, `init`).
+    pub fn of<'a>(pairs: impl IntoIterator<Item = (&'a str, HeaderName)>) -> ColumnMap {
+        ColumnMap(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+
+    /// A key that is no column of `specs`, or an empty list, as an error naming `section`.
     fn check(
         &self,
         section: &str,
         specs: &[crate::ingest::columns::ColumnSpec],
     ) -> std::result::Result<(), ConfigError> {
+        if let Some((key, _)) = self
+            .0
+            .iter()
+            .find(|(_, v)| matches!(v, HeaderName::Joined(hs) if hs.is_empty() || hs.iter().any(|h| h.trim().is_empty())))
+        {
+            return Err(bad(
+                format!("{section}.{}", crate::error::echo(key)),
+                "a list of headers needs one or more, none of them empty",
+            ));
+        }
         match self
             .0
             .keys()
@@ -232,9 +451,12 @@ impl Settings {
         // The exports' paths are relative to the config file, wherever the run starts (cron
         // starts in the home folder).
         let dir = path.parent().unwrap_or(Path::new(""));
-        for p in [&mut settings.input.sessions, &mut settings.input.feedback]
-            .into_iter()
-            .flatten()
+        for p in [
+            &mut settings.input.sessions.path,
+            &mut settings.input.feedback.path,
+        ]
+        .into_iter()
+        .flatten()
         {
             if p.is_relative() {
                 *p = dir.join(&*p);
@@ -280,6 +502,23 @@ impl Settings {
         self.columns
             .feedback
             .check("columns.feedback", crate::ingest::columns::FEEDBACK)?;
+        self.input.both.check("input")?;
+        self.input.sessions.check("input.sessions")?;
+        self.input.feedback.check("input.feedback")?;
+        if self.feedback.link_days > 3660 {
+            return Err(bad("feedback.link_days", "at most 3660 days"));
+        }
+        if let Some(v) = self
+            .status
+            .not_attended
+            .iter()
+            .find(|v| crate::model::normalise_label(v).is_empty())
+        {
+            return Err(bad(
+                "status.not_attended",
+                format!("{} is no value once normalised", quoted(v)),
+            ));
+        }
         if self.practice_name.trim().is_empty() {
             return Err(bad("practice_name", "must not be empty"));
         }
@@ -449,15 +688,15 @@ low_sample = 5
         )
         .unwrap();
         assert_eq!(s.practice_name, "Harbour Street Massage");
-        assert_eq!(s.input.delimiter.as_deref(), Some(";"));
-        assert_eq!(s.input.date_format.as_deref(), Some("%d.%m.%Y"));
+        assert_eq!(s.input.both.delimiter.as_deref(), Some(";"));
+        assert_eq!(s.input.both.date_format.as_deref(), Some("%d.%m.%Y"));
         assert_eq!(
             s.columns.sessions.alias("session_id"),
-            Some("Appointment #")
+            Some(&HeaderName::One("Appointment #".into()))
         );
         assert_eq!(
             s.columns.feedback.alias("soreness_hours"),
-            Some("Sore for (h)")
+            Some(&HeaderName::One("Sore for (h)".into()))
         );
         assert_eq!(
             s.techniques.aliases["trigger point pressure"],
@@ -496,12 +735,15 @@ low_sample = 5
         let text = p.to_toml();
         let s = Settings::parse(&text).unwrap();
         assert_eq!(
-            s.input.sessions.as_deref(),
+            s.input.sessions.path.as_deref(),
             Some(Path::new("/data/Bookings \"Oct\".csv"))
         );
-        assert_eq!(s.input.delimiter.as_deref(), Some(";"));
-        assert_eq!(s.input.date_format.as_deref(), Some("%d.%m.%Y"));
-        assert_eq!(s.columns.sessions.alias("session_id"), Some("Booking #"));
+        assert_eq!(s.input.both.delimiter.as_deref(), Some(";"));
+        assert_eq!(s.input.both.date_format.as_deref(), Some("%d.%m.%Y"));
+        assert_eq!(
+            s.columns.sessions.alias("session_id"),
+            Some(&HeaderName::One("Booking #".into()))
+        );
         assert_eq!(s.columns.sessions.alias("therapist"), None);
         assert!(text.contains("# therapist = \"?\"   # REQUIRED"), "{text}");
         assert!(text.contains("# \"dry_needling\" = \"dry_needling\"   # 12 rows"));

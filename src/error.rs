@@ -45,13 +45,26 @@ pub enum Error {
         found: String,
     },
 
-    /// Two config aliases naming one header.
-    #[error("{}: config keys `{first}` and `{second}` both name the header `{header}`; a header can be one column only", path.display())]
-    AliasTwice {
+    /// A spreadsheet that calamine cannot open (damaged, password-protected, not one).
+    #[error("{}: cannot be read as a spreadsheet: {why}", path.display())]
+    Spreadsheet { path: PathBuf, why: String },
+
+    /// `sheet = "…"` names a sheet the workbook does not have.
+    #[error("{}: no sheet named `{sheet}` (config key `{key}`); the sheets are {found}", path.display())]
+    NoSuchSheet {
         path: PathBuf,
-        header: String,
-        first: String,
-        second: String,
+        sheet: String,
+        key: String,
+        found: String,
+    },
+
+    /// `header_row` past the end of the file.
+    #[error("{}: config key `{key}` = {header_row} but the file has only {lines} lines (or rows)", path.display())]
+    HeaderRowPastEnd {
+        path: PathBuf,
+        key: String,
+        header_row: u64,
+        lines: u64,
     },
 
     /// A CSV file that breaks mid-way (an I/O error while reading a record).
@@ -167,7 +180,9 @@ impl Error {
             | Error::MissingColumn { .. }
             | Error::DuplicateColumn { .. }
             | Error::AliasAbsent { .. }
-            | Error::AliasTwice { .. }
+            | Error::Spreadsheet { .. }
+            | Error::NoSuchSheet { .. }
+            | Error::HeaderRowPastEnd { .. }
             | Error::Csv { .. }
             | Error::Config { .. }
             | Error::BadDelimiter { .. }

@@ -38,6 +38,11 @@ pub struct FileQuality {
     pub accepted: u64,
     pub rejected: u64,
     pub superseded: u64,
+    /// Bookings that were not treatments (a status column says so): neither accepted nor
+    /// rejected.
+    pub not_attended: u64,
+    /// The footer (a `Total` row) and every row after it: not rows.
+    pub footer_rows: u64,
     /// Headers present in the file that the contract does not use (as written in the file).
     pub extra_columns: Vec<String>,
     /// Optional columns the file does not have (their values are all missing).
@@ -49,6 +54,9 @@ pub struct FileQuality {
 pub struct DataQuality {
     pub sessions: FileQuality,
     pub feedback: FileQuality,
+    /// Whether the sessions file has a status column (not-attended bookings are then
+    /// counted, zero or not).
+    pub sessions_status: bool,
 }
 
 /// Trims, lower-cases and turns every run of separators into one `_`.

@@ -580,11 +580,17 @@ pub fn generate_chain(
     // The contract's own columns, in its order; the location column only for a chain.
     let header: Vec<&str> = crate::ingest::columns::SESSIONS
         .iter()
+        .filter(|c| c.contract)
         .map(|c| c.name)
         .filter(|&name| locations > 0 || name != crate::ingest::columns::session::LOCATION.name)
         .collect();
     sessions.write_record(&header)?;
-    feedback.write_record(crate::ingest::columns::FEEDBACK.iter().map(|c| c.name))?;
+    feedback.write_record(
+        crate::ingest::columns::FEEDBACK
+            .iter()
+            .filter(|c| c.contract)
+            .map(|c| c.name),
+    )?;
 
     let (y, m, d) = END_DATE;
     let end = NaiveDate::from_ymd_opt(y, m, d).expect("END_DATE is a date");

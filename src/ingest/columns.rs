@@ -34,6 +34,8 @@ pub enum Kind {
     Labels,
     Integer,
     Number,
+    /// A time of day, alone or after a date.
+    Time,
 }
 
 /// One column of the contract.
@@ -44,6 +46,9 @@ pub struct ColumnSpec {
     pub kind: Kind,
     /// Headers real exports use for it, as `detect::key`s (letters and digits, lower case).
     pub synonyms: &'static [&'static str],
+    /// A column of the contract's own files (SPEC "Inputs"); the others (status, start, end,
+    /// a survey's client) only read exports as they come, and are never reported absent.
+    pub contract: bool,
 }
 
 const fn spec(
@@ -57,6 +62,18 @@ const fn spec(
         required,
         kind,
         synonyms,
+        contract: true,
+    }
+}
+
+/// An optional column of exports as they come (SPEC "Exports as they come").
+const fn shape_spec(col: Col, kind: Kind, synonyms: &'static [&'static str]) -> ColumnSpec {
+    ColumnSpec {
+        name: col.name,
+        required: false,
+        kind,
+        synonyms,
+        contract: false,
     }
 }
 
@@ -112,6 +129,20 @@ pub mod session {
         name: "location",
         index: 11,
     };
+    /// A booking's state: some values are bookings that were not treatments.
+    pub const STATUS: Col = Col {
+        name: "status",
+        index: 12,
+    };
+    /// When the session started and ended: `duration_min` when it is not mapped.
+    pub const START: Col = Col {
+        name: "start",
+        index: 13,
+    };
+    pub const END: Col = Col {
+        name: "end",
+        index: 14,
+    };
 }
 
 /// The feedback file's columns.
@@ -145,6 +176,11 @@ pub mod feedback {
     pub const COMMENT: Col = Col {
         name: "comment",
         index: 6,
+    };
+    /// A survey's client (an e-mail, usually): links the answer to the client's session.
+    pub const CLIENT_ID: Col = Col {
+        name: "client_id",
+        index: 7,
     };
 }
 
@@ -323,6 +359,42 @@ pub const SESSIONS: &[ColumnSpec] = &[
         Kind::Text,
         &["location", "clinic", "site", "branch", "studio", "store"],
     ),
+    shape_spec(
+        session::STATUS,
+        Kind::Label,
+        &[
+            "status",
+            "state",
+            "appointmentstatus",
+            "bookingstatus",
+            "attendance",
+            "label",
+        ],
+    ),
+    shape_spec(
+        session::START,
+        Kind::Time,
+        &[
+            "start",
+            "starttime",
+            "starts",
+            "from",
+            "begin",
+            "appointmentstart",
+        ],
+    ),
+    shape_spec(
+        session::END,
+        Kind::Time,
+        &[
+            "end",
+            "endtime",
+            "ends",
+            "until",
+            "finish",
+            "appointmentend",
+        ],
+    ),
 ];
 
 /// feedback.csv, in the contract's order.
@@ -398,46 +470,105 @@ pub const FEEDBACK: &[ColumnSpec] = &[
             "comment", "comments", "notes", "remarks", "feedback", "note",
         ],
     ),
+    shape_spec(
+        feedback::CLIENT_ID,
+        Kind::Text,
+        &[
+            "clientid",
+            "client",
+            "patientid",
+            "customerid",
+            "email",
+            "emailaddress",
+            "customeremail",
+            "clientemail",
+        ],
+    ),
 ];
+
+/// Where a contract column's values come from in a file's records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The file does not have it (an optional column).
+    Absent,
+    /// Not in this export on purpose (the config maps it to `""`).
+    Unmapped,
+    /// One field.
+    Field(usize),
+    /// Several fields, their non-empty values joined with a space.
+    Joined(Vec<usize>),
+}
+
+impl Source {
+    /// The fields it reads.
+    pub fn positions(&self) -> &[usize] {
+        match self {
+            Source::Field(p) => std::slice::from_ref(p),
+            Source::Joined(ps) => ps,
+            _ => &[],
+        }
+    }
+}
 
 /// How a file's header maps onto the contract.
 #[derive(Debug, PartialEq)]
 pub struct Mapping {
-    /// For each field position: the contract column it holds, if any.
-    pub by_position: Vec<Option<usize>>,
-    /// For each contract column: whether the file has it.
-    pub present: Vec<bool>,
+    /// For each contract column: where its values are.
+    pub sources: Vec<Source>,
     /// Headers the contract does not use, as written.
     pub extra: Vec<String>,
     /// Optional contract columns the file lacks.
     pub absent: Vec<String>,
 }
 
+impl Mapping {
+    /// For each contract column: whether the file has it.
+    pub fn present(&self) -> Vec<bool> {
+        self.sources
+            .iter()
+            .map(|s| matches!(s, Source::Field(_) | Source::Joined(_)))
+            .collect()
+    }
+
+    /// When every column is at most one field and every field feeds at most one column (the
+    /// contract's own shape): field position → column.
+    pub fn by_position(&self, width: usize) -> Option<Vec<Option<usize>>> {
+        let mut by_position = vec![None; width];
+        for (c, s) in self.sources.iter().enumerate() {
+            match s {
+                Source::Absent => {}
+                Source::Field(p) if by_position[*p].is_none() => by_position[*p] = Some(c),
+                _ => return None,
+            }
+        }
+        Some(by_position)
+    }
+}
+
 #[derive(Debug, PartialEq)]
 pub enum HeaderError {
-    Missing(String),
     Duplicate(String),
     /// The config names, for `column`, a header the file does not have.
     AliasAbsent {
         column: String,
         header: String,
     },
-    /// The config names one header for two columns.
-    AliasTwice {
-        header: String,
-        first: String,
-        second: String,
-    },
 }
 
+/// What the config says of one column: the headers it names (`Some(vec![])`: `""`, not in
+/// this export on purpose).
+pub type Named = Option<Vec<String>>;
+
 /// Matches a header against the contract, compared after normalisation: first every column
-/// the config names a header for (that header must exist, and serve one column only: what the
-/// config says is meant), then the others by their own names among the headers left.
-/// `aliases[c]` is the config's header for `specs[c]`, if any.
+/// the config names headers for (each must exist; one header may feed several columns, as
+/// `date` and `start` from `Start Time`), then the others by their own names among the
+/// headers left. `named[c]` is what the config says of `specs[c]`. Whether the required
+/// columns are all there is the caller's to say ([`missing_required`]): what stands in for a
+/// column depends on the file.
 pub fn resolve(
     headers: &[String],
     specs: &[ColumnSpec],
-    aliases: &[Option<String>],
+    named: &[Named],
 ) -> Result<Mapping, HeaderError> {
     let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
     let find = |wanted: &str| -> Result<Option<usize>, HeaderError> {
@@ -451,56 +582,72 @@ pub fn resolve(
         }
         Ok(first)
     };
-    let mut by_position: Vec<Option<usize>> = vec![None; headers.len()];
-    let mut present = vec![false; specs.len()];
+    let mut used = vec![false; headers.len()];
+    let mut sources = vec![Source::Absent; specs.len()];
     for (c, spec) in specs.iter().enumerate() {
-        let Some(alias) = aliases.get(c).and_then(Option::as_deref) else {
+        let Some(names) = named.get(c).and_then(Option::as_ref) else {
             continue;
         };
-        let Some(p) = find(&normalise_header(alias))? else {
-            return Err(HeaderError::AliasAbsent {
-                column: spec.name.to_string(),
-                header: alias.to_string(),
-            });
-        };
-        if let Some(other) = by_position[p] {
-            return Err(HeaderError::AliasTwice {
-                header: alias.to_string(),
-                first: specs[other].name.to_string(),
-                second: spec.name.to_string(),
-            });
+        let mut positions = Vec::with_capacity(names.len());
+        for alias in names {
+            let Some(p) = find(&normalise_header(alias))? else {
+                return Err(HeaderError::AliasAbsent {
+                    column: spec.name.to_string(),
+                    header: alias.to_string(),
+                });
+            };
+            used[p] = true;
+            positions.push(p);
         }
-        by_position[p] = Some(c);
-        present[c] = true;
+        sources[c] = match positions.len() {
+            0 => Source::Unmapped,
+            1 => Source::Field(positions[0]),
+            _ => Source::Joined(positions),
+        };
     }
-    let mut absent = Vec::new();
+    let named_any = |c: usize| named.get(c).is_some_and(Option::is_some);
     for (c, spec) in specs.iter().enumerate() {
-        if present[c] {
+        if named_any(c) {
             continue;
         }
-        match find(spec.name)? {
-            Some(p) if by_position[p].is_none() => {
-                by_position[p] = Some(c);
-                present[c] = true;
+        if let Some(p) = find(spec.name)? {
+            if !used[p] {
+                used[p] = true;
+                sources[c] = Source::Field(p);
             }
-            _ if spec.required => return Err(HeaderError::Missing(spec.name.to_string())),
-            _ => absent.push(spec.name.to_string()),
         }
     }
-    // In the contract's order, as before.
-    absent.sort_by_key(|name| specs.iter().position(|s| s.name == name));
+    let absent = specs
+        .iter()
+        .zip(&sources)
+        .filter(|(spec, s)| spec.contract && !spec.required && **s == Source::Absent)
+        .map(|(spec, _)| spec.name.to_string())
+        .collect();
     let extra = headers
         .iter()
-        .zip(&by_position)
-        .filter(|(_, c)| c.is_none())
+        .zip(&used)
+        .filter(|(_, u)| !**u)
         .map(|(h, _)| h.clone())
         .collect();
     Ok(Mapping {
-        by_position,
-        present,
+        sources,
         extra,
         absent,
     })
+}
+
+/// The first required column (by `required`) the mapping has no source for.
+pub fn missing_required(
+    mapping: &Mapping,
+    specs: &[ColumnSpec],
+    required: &[bool],
+) -> Option<String> {
+    specs
+        .iter()
+        .zip(&mapping.sources)
+        .zip(required)
+        .find(|((_, s), &r)| r && **s == Source::Absent)
+        .map(|((spec, _), _)| spec.name.to_string())
 }
 
 #[cfg(test)]
@@ -524,6 +671,9 @@ mod tests {
             s::PAIN_AFTER,
             s::FEE,
             s::LOCATION,
+            s::STATUS,
+            s::START,
+            s::END,
         ];
         let feedback = [
             f::SESSION_ID,
@@ -533,6 +683,7 @@ mod tests {
             f::MOBILITY,
             f::SATISFACTION,
             f::COMMENT,
+            f::CLIENT_ID,
         ];
         for (table, cols) in [(SESSIONS, &sessions[..]), (FEEDBACK, &feedback[..])] {
             assert_eq!(table.len(), cols.len());
@@ -546,6 +697,16 @@ mod tests {
         names.iter().map(|s| s.to_string()).collect()
     }
 
+    fn fields(m: &Mapping) -> Vec<Option<usize>> {
+        m.sources
+            .iter()
+            .map(|s| match s {
+                Source::Field(p) => Some(*p),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
     fn normalised_names_match_in_any_order() {
         let m = resolve(
@@ -554,7 +715,14 @@ mod tests {
             &[],
         )
         .unwrap();
-        assert_eq!(m.by_position, vec![Some(1), Some(0), None, Some(2)]);
+        assert_eq!(
+            fields(&m),
+            vec![Some(1), Some(0), Some(3), None, None, None, None, None]
+        );
+        assert_eq!(
+            m.by_position(4),
+            Some(vec![Some(1), Some(0), None, Some(2)])
+        );
         assert_eq!(m.extra, vec!["Room".to_string()]);
         assert_eq!(
             m.absent,
@@ -567,18 +735,46 @@ mod tests {
         let m = resolve(
             &h(&["Appointment #", "submitted"]),
             FEEDBACK,
-            &[Some("appointment #".into())],
+            &[Some(vec!["appointment #".into()])],
         )
         .unwrap();
-        assert_eq!(m.by_position, vec![Some(0), Some(1)]);
+        assert_eq!(fields(&m)[..2], [Some(0), Some(1)]);
         assert!(m.extra.is_empty());
     }
 
     #[test]
-    fn missing_and_duplicate_columns() {
+    fn joined_shared_and_unmapped_columns() {
+        let headers = h(&["First Name", "Last Name", "Start Time", "date"]);
+        let mut named: Vec<Named> = vec![None; SESSIONS.len()];
+        named[session::SESSION_ID.index] = Some(vec![]);
+        named[session::CLIENT_NAME.index] = Some(vec!["first name".into(), "Last Name".into()]);
+        named[session::DATE.index] = Some(vec!["Start Time".into()]);
+        named[session::START.index] = Some(vec!["Start Time".into()]);
+        let m = resolve(&headers, SESSIONS, &named).unwrap();
+        assert_eq!(m.sources[session::SESSION_ID.index], Source::Unmapped);
         assert_eq!(
-            resolve(&h(&["session_id"]), FEEDBACK, &[]),
-            Err(HeaderError::Missing("submitted".into()))
+            m.sources[session::CLIENT_NAME.index],
+            Source::Joined(vec![0, 1])
+        );
+        assert_eq!(m.sources[session::DATE.index], Source::Field(2));
+        assert_eq!(m.sources[session::START.index], Source::Field(2));
+        // The plain `date` header is left over: the config named another for the column.
+        assert_eq!(m.extra, vec!["date".to_string()]);
+        assert_eq!(m.by_position(4), None);
+        let required: Vec<bool> = SESSIONS.iter().map(|c| c.required).collect();
+        assert_eq!(
+            missing_required(&m, SESSIONS, &required).as_deref(),
+            Some("client_id")
+        );
+    }
+
+    #[test]
+    fn missing_and_duplicate_columns() {
+        let required: Vec<bool> = FEEDBACK.iter().map(|c| c.required).collect();
+        let m = resolve(&h(&["session_id"]), FEEDBACK, &[]).unwrap();
+        assert_eq!(
+            missing_required(&m, FEEDBACK, &required).as_deref(),
+            Some("submitted")
         );
         assert_eq!(
             resolve(&h(&["session_id", "Submitted", "submitted"]), FEEDBACK, &[]),

@@ -234,7 +234,7 @@ mod tests {
             "Notes",
         ]);
         let m = map_headers(&h, SESSIONS);
-        let got: Vec<Option<&str>> = m.iter().map(|i| i.map(|i| h[i].as_str())).collect();
+        let got: Vec<Option<&str>> = m[..12].iter().map(|i| i.map(|i| h[i].as_str())).collect();
         assert_eq!(
             got,
             vec![

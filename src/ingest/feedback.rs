@@ -11,10 +11,10 @@ use super::blocks::Blocks;
 use super::columns::{feedback as f, FEEDBACK};
 use super::index::Arena;
 use super::sessions::SessionIndex;
-use super::values::{epoch_days, parse_integer_in, parse_number_in};
+use super::values::epoch_days;
 use super::{
-    read_blocks, threads, walk_fields, Block, FileQuality, Input, Options, RangeRead, Reject,
-    RowError, Table,
+    read_blocks, threads, walk_fields, Block, FileQuality, Footer, Input, Options, RangeRead,
+    Reject, RowError, Table,
 };
 use crate::error::{Error, Result};
 
@@ -43,9 +43,61 @@ struct Candidate {
     comment: u32,
 }
 
+/// foldhash: probed once per survey answer.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// Each client's accepted sessions by date, for answers linked by client and date (SPEC
+/// "Feedback linked by client and date").
+pub(super) struct Links {
+    /// Client id (as compared) → (date, line, session row), sorted by date, then line.
+    by_client: HashMap<String, Vec<(i32, u64, u32)>>,
+    days: i32,
+}
+
+impl Links {
+    pub fn of(sessions: &DataFrame, days: u32) -> PolarsResult<Links> {
+        use super::columns::session as s;
+        let ids = sessions.column(s::CLIENT_ID.name)?.str()?;
+        let dates = sessions.column(s::DATE.name)?.date()?.physical().clone();
+        let lines = sessions.column("line")?.i64()?.clone();
+        let rows = sessions.column(super::SESSION_ROW)?.idx()?.clone();
+        let mut by_client: HashMap<String, Vec<(i32, u64, u32)>> = HashMap::default();
+        for (((id, date), line), row) in ids
+            .iter()
+            .zip(dates.iter())
+            .zip(lines.iter())
+            .zip(rows.iter())
+        {
+            if let (Some(id), Some(date), Some(line), Some(row)) = (id, date, line, row) {
+                by_client
+                    .entry(id.to_string())
+                    .or_default()
+                    .push((date, line as u64, row));
+            }
+        }
+        for v in by_client.values_mut() {
+            v.sort_unstable();
+        }
+        Ok(Links {
+            by_client,
+            days: days as i32,
+        })
+    }
+
+    /// The client's latest session on or before `submitted` and at most `days` before it
+    /// (two on that date: the later line).
+    fn find(&self, client: &str, submitted: i32) -> Option<u32> {
+        let sessions = self.by_client.get(client)?;
+        let after = sessions.partition_point(|&(d, _, _)| d <= submitted);
+        let &(date, _, row) = sessions[..after].last()?;
+        (submitted - date <= self.days).then_some(row)
+    }
+}
+
 #[derive(Default)]
 struct Row<'r> {
     session_id: &'r str,
+    client_id: std::borrow::Cow<'r, str>,
     submitted: i32,
     submitted_text: &'r str,
     soreness_hours: Option<f64>,
@@ -66,13 +118,129 @@ struct Chunk {
     candidates: Vec<Candidate>,
     comments: Arena,
     rejects: Vec<Reject>,
+    /// Rows before the footer.
     rows: u64,
+    footer: Footer,
     end: usize,
+    scratch: Vec<String>,
 }
 
 impl RangeRead for Chunk {
     fn end(&self) -> usize {
         self.end
+    }
+}
+
+impl Chunk {
+    fn new() -> Chunk {
+        Chunk {
+            candidates: Vec::new(),
+            comments: Arena::default(),
+            rejects: Vec::new(),
+            rows: 0,
+            footer: Footer::default(),
+            end: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Checks one record against its own rules and its session.
+    fn take(
+        &mut self,
+        table: &Table,
+        line: u64,
+        record: &csv::ByteRecord,
+        sessions: &SessionIndex,
+        links: Option<&Links>,
+    ) {
+        if !self.footer.passes(record) {
+            return;
+        }
+        self.rows += 1;
+        let forms = &table.forms;
+        let mut row = Row::default();
+        let parsed = walk_fields(
+            table,
+            FEEDBACK,
+            record,
+            line,
+            &mut self.scratch,
+            |c, text| {
+                let name = FEEDBACK[c].name;
+                let bad = |e| RowError::value(name, text, &e);
+                match c {
+                    c if c == f::SESSION_ID.index => row.session_id = text,
+                    c if c == f::SUBMITTED.index => {
+                        row.submitted = epoch_days(forms.date.parse(text).map_err(bad)?);
+                        row.submitted_text = text;
+                    }
+                    c if c == f::SORENESS_HOURS.index => {
+                        row.soreness_hours =
+                            Some(forms.number_in(text, 0.0, Some(720.0)).map_err(bad)?)
+                    }
+                    c if c == f::PAIN_FOLLOWUP.index => {
+                        row.pain_followup =
+                            Some(forms.number_in(text, 0.0, Some(10.0)).map_err(bad)?)
+                    }
+                    c if c == f::MOBILITY.index => {
+                        row.mobility = Some(forms.integer_in(text, 1, 5).map_err(bad)?)
+                    }
+                    c if c == f::SATISFACTION.index => {
+                        row.satisfaction = Some(forms.integer_in(text, 1, 5).map_err(bad)?)
+                    }
+                    c if c == f::COMMENT.index => row.comment = Some(text),
+                    c if c == f::CLIENT_ID.index => row.client_id = super::sessions::identity(text),
+                    _ => unreachable!("feedback has {} columns", FEEDBACK.len()),
+                }
+                Ok(())
+            },
+        )
+        .and_then(|()| match links {
+            Some(links) => links.find(&row.client_id, row.submitted).ok_or_else(|| {
+                RowError::field(
+                    f::CLIENT_ID.name,
+                    &row.client_id,
+                    format!(
+                        "no session of this client in the {} days before",
+                        links.days
+                    ),
+                    "no session in the days before",
+                )
+            }),
+            None => match sessions.get(row.session_id) {
+                None => Err(RowError::field(
+                    f::SESSION_ID.name,
+                    row.session_id,
+                    "unknown session_id: no accepted session has it",
+                    "unknown session",
+                )),
+                Some((_, s)) if row.submitted < s.date => Err(RowError::field(
+                    f::SUBMITTED.name,
+                    row.submitted_text,
+                    format!(
+                        "submitted before the session's date ({})",
+                        date_text(s.date)
+                    ),
+                    "before the session",
+                )),
+                Some((session, _)) => Ok(session),
+            },
+        });
+        match parsed {
+            Ok(session) => self.candidates.push(Candidate {
+                line,
+                session,
+                submitted: row.submitted,
+                soreness_hours: row.soreness_hours.unwrap_or(f64::NAN),
+                pain_followup: row.pain_followup.unwrap_or(f64::NAN),
+                mobility: row.mobility.map_or(0, |v| v as u8),
+                satisfaction: row.satisfaction.map_or(0, |v| v as u8),
+                comment: row.comment.map_or(NO_COMMENT, |c| self.comments.push(c)),
+            }),
+            Err(e) => self
+                .rejects
+                .push(e.into_reject(Input::Feedback, &table.file, line)),
+        }
     }
 }
 
@@ -82,82 +250,30 @@ fn read_chunk(
     start: usize,
     stop: usize,
     sessions: &SessionIndex,
-    opts: &Options,
+    links: Option<&Links>,
 ) -> Result<Chunk> {
     let mut records = table.records(block, start, stop);
-    let mut chunk = Chunk {
-        candidates: Vec::new(),
-        comments: Arena::default(),
-        rejects: Vec::new(),
-        rows: 0,
-        end: 0,
-    };
+    let mut chunk = Chunk::new();
     let mut record = csv::ByteRecord::new();
     while let Some(line) = records.next(table, &mut record)? {
-        chunk.rows += 1;
-        let mut row = Row::default();
-        let parsed = walk_fields(table, FEEDBACK, &record, |c, text| {
-            let name = FEEDBACK[c].name;
-            let bad = |e| RowError::value(name, text, &e);
-            match c {
-                c if c == f::SESSION_ID.index => row.session_id = text,
-                c if c == f::SUBMITTED.index => {
-                    row.submitted = epoch_days(opts.date_format.parse(text).map_err(bad)?);
-                    row.submitted_text = text;
-                }
-                c if c == f::SORENESS_HOURS.index => {
-                    row.soreness_hours = Some(parse_number_in(text, 0.0, Some(720.0)).map_err(bad)?)
-                }
-                c if c == f::PAIN_FOLLOWUP.index => {
-                    row.pain_followup = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?)
-                }
-                c if c == f::MOBILITY.index => {
-                    row.mobility = Some(parse_integer_in(text, 1, 5).map_err(bad)?)
-                }
-                c if c == f::SATISFACTION.index => {
-                    row.satisfaction = Some(parse_integer_in(text, 1, 5).map_err(bad)?)
-                }
-                c if c == f::COMMENT.index => row.comment = Some(text),
-                _ => unreachable!("feedback has {} columns", FEEDBACK.len()),
-            }
-            Ok(())
-        })
-        .and_then(|()| match sessions.get(row.session_id) {
-            None => Err(RowError::field(
-                f::SESSION_ID.name,
-                row.session_id,
-                "unknown session_id: no accepted session has it",
-                "unknown session",
-            )),
-            Some((_, s)) if row.submitted < s.date => Err(RowError::field(
-                f::SUBMITTED.name,
-                row.submitted_text,
-                format!(
-                    "submitted before the session's date ({})",
-                    date_text(s.date)
-                ),
-                "before the session",
-            )),
-            Some((session, _)) => Ok(session),
-        });
-        match parsed {
-            Ok(session) => chunk.candidates.push(Candidate {
-                line,
-                session,
-                submitted: row.submitted,
-                soreness_hours: row.soreness_hours.unwrap_or(f64::NAN),
-                pain_followup: row.pain_followup.unwrap_or(f64::NAN),
-                mobility: row.mobility.map_or(0, |v| v as u8),
-                satisfaction: row.satisfaction.map_or(0, |v| v as u8),
-                comment: row.comment.map_or(NO_COMMENT, |c| chunk.comments.push(c)),
-            }),
-            Err(e) => chunk
-                .rejects
-                .push(e.into_reject(Input::Feedback, &table.file, line)),
-        }
+        chunk.take(table, line, &record, sessions, links);
     }
     chunk.end = records.end();
     Ok(chunk)
+}
+
+/// Reads and checks a sheet's feedback rows.
+pub(super) fn read_rows(
+    table: &Table,
+    rows: Vec<(u64, csv::ByteRecord)>,
+    sessions: &SessionIndex,
+    links: Option<&Links>,
+) -> Result<FeedbackRead> {
+    let mut chunk = Chunk::new();
+    for (line, record) in &rows {
+        chunk.take(table, *line, record, sessions, links);
+    }
+    pick(table, vec![chunk], sessions)
 }
 
 /// Reads and checks the feedback file after its header against the accepted sessions; then,
@@ -167,25 +283,38 @@ pub(super) fn read(
     table: &Table,
     blocks: Blocks<'_>,
     sessions: &SessionIndex,
-    opts: &Options,
+    links: Option<&Links>,
+    _opts: &Options,
 ) -> Result<FeedbackRead> {
-    let mut quality = table.quality();
-    let mut rejects = Vec::new();
     // The chunks are kept as read (not copied into one list, which would double as it grows).
     let mut chunks: Vec<Chunk> = Vec::new();
     read_blocks(
         blocks,
         threads(),
-        |block, start, stop| read_chunk(table, block, start, stop, sessions, opts),
+        |block, start, stop| read_chunk(table, block, start, stop, sessions, links),
         |read| {
-            for mut chunk in read {
-                quality.rows += chunk.rows;
-                rejects.append(&mut chunk.rejects);
-                chunks.push(chunk);
-            }
+            chunks.extend(read);
             Ok(())
         },
     )?;
+    pick(table, chunks, sessions)
+}
+
+/// Counts the rows (none after the footer), then picks for each session the response that
+/// counts: the latest `submitted` wins (a tie: the later line), the others are superseded.
+fn pick(table: &Table, mut chunks: Vec<Chunk>, sessions: &SessionIndex) -> Result<FeedbackRead> {
+    let mut quality = table.quality();
+    let mut rejects = Vec::new();
+    if let Some(k) = chunks.iter().position(|c| c.footer.seen) {
+        for c in chunks.drain(k + 1..) {
+            quality.footer_rows += c.rows + c.footer.rows;
+        }
+        quality.footer_rows += chunks[k].footer.rows;
+    }
+    for chunk in &mut chunks {
+        quality.rows += chunk.rows;
+        rejects.append(&mut chunk.rejects);
+    }
     quality.rejected = rejects.len() as u64;
 
     // A candidate by (chunk, index), packed in one word.

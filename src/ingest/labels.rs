@@ -54,14 +54,14 @@ impl Labels {
         Some(id)
     }
 
-    /// A `;`-separated list: empty parts and repeats dropped, first-seen order kept.
-    /// Returns the list's index, or None when no label is left.
-    pub fn list(&mut self, raw: &str) -> Option<u32> {
+    /// A list separated by `sep` (`;` in the contract): empty parts and repeats dropped,
+    /// first-seen order kept. Returns the list's index, or None when no label is left.
+    pub fn list(&mut self, raw: &str, sep: char) -> Option<u32> {
         if let Some(&i) = self.list_cache.get(raw) {
             return Some(i);
         }
         let mut ids: Vec<u32> = Vec::new();
-        for part in raw.split(';') {
+        for part in raw.split(sep) {
             if let Some(id) = self.label(part) {
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -75,6 +75,17 @@ impl Labels {
         self.lists.push(ids);
         self.list_cache.insert(raw.to_string(), i);
         Some(i)
+    }
+
+    /// The empty list (regions not recorded).
+    pub fn none(&mut self) -> u32 {
+        if let Some(&i) = self.list_cache.get("") {
+            return i;
+        }
+        let i = self.lists.len() as u32;
+        self.lists.push(Vec::new());
+        self.list_cache.insert(String::new(), i);
+        i
     }
 
     pub fn name(&self, id: u32) -> &str {
@@ -108,11 +119,18 @@ mod tests {
     #[test]
     fn lists_drop_empty_parts_and_repeats() {
         let mut l = Labels::new(&BTreeMap::new());
-        let i = l.list("Neck; ;neck;Upper back;").unwrap();
+        let i = l.list("Neck; ;neck;Upper back;", ';').unwrap();
         assert_eq!(
             l.list_names(i).collect::<Vec<_>>(),
             vec!["neck", "upper_back"]
         );
-        assert_eq!(l.list(" ; ;"), None);
+        assert_eq!(l.list(" ; ;", ';'), None);
+        let i = l.list("Neck, Upper back", ',').unwrap();
+        assert_eq!(
+            l.list_names(i).collect::<Vec<_>>(),
+            vec!["neck", "upper_back"]
+        );
+        let none = l.none();
+        assert_eq!(l.list_names(none).count(), 0);
     }
 }

@@ -1,8 +1,11 @@
-//! Ingest: the two CSV exports → validated, typed polars frames, the rows that broke a rule
+//! Ingest: the two exports → validated, typed polars frames, the rows that broke a rule
 //! (`rejects`), and an account of every row read.
 //!
 //! The csv crate reads and validates (it knows where each record starts); polars only receives
 //! values that already passed every rule of SPEC "Inputs", "Values" and "Rejected rows".
+//! An export in another shape (SPEC "Exports as they come": a spreadsheet, another encoding,
+//! title rows, a Total row, composed columns) is read through the same checks: a spreadsheet
+//! row or a record whose columns are composed becomes the contract's fields first.
 
 mod blocks;
 pub mod columns;
@@ -11,11 +14,14 @@ mod feedback;
 mod index;
 mod labels;
 mod sessions;
+mod sheet;
+pub mod source;
 pub mod values;
 
 pub use sessions::SESSION_ROW;
+pub use source::Source;
 
-use std::io::Read;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
@@ -25,14 +31,40 @@ use crate::config::{ColumnMap, Settings};
 use crate::error::{Error, Result};
 pub use crate::model::{DataQuality, FileQuality, Input, Reject};
 use blocks::Blocks;
-use columns::{FEEDBACK, SESSIONS};
-use values::DateFormat;
+use columns::{feedback as fcol, session as scol, ColumnSpec, Source as From, FEEDBACK, SESSIONS};
+use values::Forms;
+
+/// How one input file is read (SPEC "Per-file value forms"); the default is the contract's.
+#[derive(Debug, Clone)]
+pub struct FileRead {
+    pub delimiter: u8,
+    /// None: UTF-8 (a UTF-16 byte-order mark is followed all the same).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The 1-based line (or sheet row) of the header; None: the first (a spreadsheet's first
+    /// row that is not empty).
+    pub header_row: Option<u64>,
+    /// A spreadsheet's sheet.
+    pub sheet: Option<String>,
+    pub forms: Forms,
+}
+
+impl Default for FileRead {
+    fn default() -> Self {
+        FileRead {
+            delimiter: b',',
+            encoding: None,
+            header_row: None,
+            sheet: None,
+            forms: Forms::default(),
+        }
+    }
+}
 
 /// How the input files are to be read.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub delimiter: u8,
-    pub date_format: DateFormat,
+    pub sessions: FileRead,
+    pub feedback: FileRead,
     pub settings: Settings,
     /// How many bytes of a file are read and checked at a time (tests make it small to put
     /// block boundaries everywhere).
@@ -42,52 +74,11 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            delimiter: b',',
-            date_format: DateFormat::Iso,
+            sessions: FileRead::default(),
+            feedback: FileRead::default(),
             settings: Settings::default(),
             block_bytes: blocks::DEFAULT_BLOCK_BYTES,
         }
-    }
-}
-
-/// One CSV input: where it came from (for messages and rejects.csv) and how to read it.
-pub struct Source<'a> {
-    pub path: PathBuf,
-    reader: Box<dyn Read + Send + 'a>,
-    /// The size in bytes, for the progress bar and to size the id index.
-    len: u64,
-}
-
-impl Source<'static> {
-    /// Opens a file; a missing or unreadable file is an input error naming it.
-    pub fn open(path: &Path) -> Result<Source<'static>> {
-        let read_err = |source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        let file = std::fs::File::open(path).map_err(read_err)?;
-        let len = file.metadata().map_err(read_err)?.len();
-        Ok(Source {
-            path: path.to_path_buf(),
-            reader: Box::new(file),
-            len,
-        })
-    }
-}
-
-impl<'a> Source<'a> {
-    /// An input held in memory (tests), named `path` in messages.
-    pub fn from_bytes(path: impl Into<PathBuf>, bytes: &'a [u8]) -> Source<'a> {
-        Source {
-            path: path.into(),
-            reader: Box::new(bytes),
-            len: bytes.len() as u64,
-        }
-    }
-
-    /// The file name as it appears in rejects.csv.
-    pub fn file_name(&self) -> String {
-        file_name(&self.path)
     }
 }
 
@@ -102,10 +93,11 @@ fn file_name(path: &Path) -> String {
 pub struct Ingested {
     /// One row per accepted session, in file order. Columns: `line` (i64), `session_id`,
     /// `client_id`, `client_name` (nullable), `therapist` (str), `date` (Date), `technique`
-    /// (str, normalised and aliased), `body_region` (list[str], at least one, no repeats),
-    /// `duration_min` (i64), `pain_before`, `pain_after`, `fee` (f64, nullable), `location`
-    /// (str, trimmed, null when empty or when the file has no such column), `session_row`
-    /// (the row's number among all accepted sessions, IdxSize).
+    /// (str, normalised and aliased), `body_region` (list[str], at least one, no repeats;
+    /// empty when regions are not recorded), `duration_min` (i64), `pain_before`,
+    /// `pain_after`, `fee` (f64, nullable), `location` (str, trimmed, null when empty or when
+    /// the file has no such column), `status` (str, the normalised status, null likewise),
+    /// `session_row` (the row's number among all accepted sessions, IdxSize).
     pub sessions: DataFrame,
     /// One row per counted feedback response (at most one per session), in file order.
     /// Columns: `line` (i64), `session_id` (str), `session_row` (its session's
@@ -113,10 +105,17 @@ pub struct Ingested {
     /// `pain_followup` (f64), `mobility`, `satisfaction` (i64), `comment` (str); all but the
     /// first three nullable.
     pub feedback: DataFrame,
+    /// The bookings that were not treatments (SPEC "Status"): `line` (i64), `date` (Date),
+    /// `status` (str, normalised), `therapist`, `location` (str, nullable).
+    pub not_attended: DataFrame,
     /// False when the sessions file has no fee column (revenue is then unknown, not 0).
     pub has_fee: bool,
     /// True when the sessions file has a location column (a chain's sites).
     pub has_location: bool,
+    /// True when the sessions file has a status column (attendance is then known).
+    pub has_status: bool,
+    /// False when the config says the export records no body regions.
+    pub has_regions: bool,
     /// Sessions rejects in line order, then feedback rejects and superseded rows in line order.
     pub rejects: Vec<Reject>,
     pub quality: DataQuality,
@@ -150,9 +149,64 @@ pub fn ingest(
     progress: &ProgressBar,
 ) -> Result<Ingested> {
     // Open both first: a missing feedback file should not wait behind a long sessions read.
-    let s = Source::open(sessions)?;
-    let f = Source::open(feedback)?;
+    let s = Source::open(sessions, opts.sessions.encoding)?;
+    let f = Source::open(feedback, opts.feedback.encoding)?;
     ingest_sources(s, f, opts, progress)
+}
+
+/// One input opened: its header mapped, its rows still to read.
+enum Opened<'a> {
+    Csv(Table, Blocks<'a>),
+    Sheet(Table, Vec<(u64, csv::ByteRecord)>),
+}
+
+impl Opened<'_> {
+    fn table(&self) -> &Table {
+        match self {
+            Opened::Csv(t, _) | Opened::Sheet(t, _) => t,
+        }
+    }
+}
+
+/// Opens one input and maps its header (`input` says which file it is).
+fn open<'a>(
+    source: Source<'a>,
+    input: Input,
+    opts: &Options,
+    progress: &'a ProgressBar,
+) -> Result<Opened<'a>> {
+    let (file, section) = match input {
+        Input::Sessions => (&opts.sessions, "sessions"),
+        Input::Feedback => (&opts.feedback, "feedback"),
+    };
+    match source.body {
+        source::Body::Text(reader) => {
+            let mut blocks = Blocks::new(source.path, reader, opts.block_bytes, progress)?;
+            let table = Table::open(&mut blocks, input, file, opts, section)?;
+            Ok(Opened::Csv(table, blocks))
+        }
+        source::Body::Sheet(bytes) => {
+            progress.inc(bytes.len() as u64);
+            let read = sheet::read(
+                &source.path,
+                bytes,
+                file.sheet.as_deref(),
+                file.header_row,
+                &file.forms,
+                &format!("input.{section}"),
+            )?;
+            let table = Table::new(
+                source.path,
+                read.headers,
+                read.header_line,
+                input,
+                file,
+                opts,
+                section,
+            )?;
+            Ok(Opened::Sheet(table, read.rows))
+        }
+    }
 }
 
 /// Reads and validates both exports from any readers (tests use in-memory text).
@@ -167,46 +221,61 @@ pub fn ingest_sources(
 ) -> Result<Ingested> {
     progress.set_length(sessions.len + feedback.len);
     let sessions_len = sessions.len;
-    let mut s_blocks = Blocks::new(sessions.path, sessions.reader, opts.block_bytes, progress)?;
-    let s_table = Table::open(
-        &mut s_blocks,
-        SESSIONS,
-        &opts.settings.columns.sessions,
-        "columns.sessions",
-        opts,
-    )?;
-    let mut f_blocks = Blocks::new(feedback.path, feedback.reader, opts.block_bytes, progress)?;
-    let f_table = Table::open(
-        &mut f_blocks,
-        FEEDBACK,
-        &opts.settings.columns.feedback,
-        "columns.feedback",
-        opts,
-    )?;
-    let s = sessions::read(&s_table, s_blocks, sessions_len, opts)?;
-    let f = feedback::read(&f_table, f_blocks, &s.index, opts)?;
+    let s_open = open(sessions, Input::Sessions, opts, progress)?;
+    let f_open = open(feedback, Input::Feedback, opts, progress)?;
+    let s = match s_open {
+        Opened::Csv(table, blocks) => sessions::read(&table, blocks, sessions_len, opts)?,
+        Opened::Sheet(table, rows) => sessions::read_rows(&table, rows, opts)?,
+    };
+    let links = if f_open.table().links_by_client() {
+        Some(
+            feedback::Links::of(&s.frame, opts.settings.feedback.link_days).map_err(
+                Error::polars(format!(
+                    "{}: linking feedback to sessions",
+                    f_open.table().path.display()
+                )),
+            )?,
+        )
+    } else {
+        None
+    };
+    let f = match f_open {
+        Opened::Csv(table, blocks) => {
+            feedback::read(&table, blocks, &s.index, links.as_ref(), opts)?
+        }
+        Opened::Sheet(table, rows) => feedback::read_rows(&table, rows, &s.index, links.as_ref())?,
+    };
     let mut rejects = s.rejects;
     rejects.extend(f.rejects);
     Ok(Ingested {
         sessions: s.frame,
         feedback: f.frame,
+        not_attended: s.not_attended,
         has_fee: s.has_fee,
         has_location: s.has_location,
+        has_status: s.has_status,
+        has_regions: s.has_regions,
         rejects,
         quality: DataQuality {
             sessions: s.quality,
             feedback: f.quality,
+            sessions_status: s.has_status,
         },
     })
 }
 
-/// A CSV file's header: its column mapping.
+/// A file's header: how each contract column is read off its records.
 struct Table {
     path: PathBuf,
     file: String,
     delimiter: u8,
-    /// For each field position in the file: the index of the contract column it holds.
-    by_position: Vec<Option<usize>>,
+    /// For each contract column: where its values are.
+    sources: Vec<From>,
+    /// The contract's own shape (each column one field, each field one column): field
+    /// position → column, read straight off the record. None: the record is composed.
+    by_position: Option<Vec<Option<usize>>>,
+    /// For each contract column: whether a row must have it.
+    required: Vec<bool>,
     /// For each contract column: whether the file has it.
     present: Vec<bool>,
     extra_columns: Vec<String>,
@@ -214,6 +283,10 @@ struct Table {
     /// The header as written (trimmed), to name extra columns.
     headers: Vec<String>,
     width: usize,
+    /// How this file writes its values.
+    forms: Forms,
+    /// The normalised status values that are no treatment (sessions with a status column).
+    not_attended: Vec<String>,
 }
 
 fn csv_reader(data: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
@@ -225,26 +298,102 @@ fn csv_reader(data: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
         .from_reader(data)
 }
 
+/// What the config names for each of `specs` in `map`.
+fn named(specs: &[ColumnSpec], map: &ColumnMap) -> Vec<columns::Named> {
+    specs
+        .iter()
+        .map(|c| {
+            map.alias(c.name)
+                .map(|h| h.headers().into_iter().map(str::to_string).collect())
+        })
+        .collect()
+}
+
+/// Where a range of records stands against its file's footer (SPEC "Files": a `Total` row
+/// ends the data).
+#[derive(Debug, Default, Clone, Copy)]
+struct Footer {
+    /// The footer is in this range.
+    seen: bool,
+    /// The footer and the records after it, in this range.
+    rows: u64,
+}
+
+impl Footer {
+    /// Whether `record` is a row of data: not the footer nor any record after it (which are
+    /// counted here).
+    fn passes(&mut self, record: &csv::ByteRecord) -> bool {
+        if self.seen || is_footer(record) {
+            self.seen = true;
+            self.rows += 1;
+            return false;
+        }
+        true
+    }
+}
+
+/// A footer row: its first non-empty field is `Total`, `Totals`, `Grand total` or `Summary`.
+fn is_footer(record: &csv::ByteRecord) -> bool {
+    let Some(first) = record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f))
+        .find(|f| !values::trim(f).is_empty())
+    else {
+        return false;
+    };
+    let t = values::trim(&first).to_lowercase();
+    let t = t.trim_end_matches(':');
+    matches!(t, "total" | "totals" | "grand total" | "summary")
+}
+
 impl Table {
     /// Reads the header from the first block (growing it until the header is whole) and
-    /// leaves the block at the first record after it.
+    /// leaves the block at the first record after it; lines above `header_row` are passed.
     fn open(
         blocks: &mut Blocks<'_>,
-        specs: &[columns::ColumnSpec],
-        aliases: &ColumnMap,
-        section: &str,
+        input: Input,
+        file: &FileRead,
         opts: &Options,
+        section: &str,
     ) -> Result<Table> {
         let path = blocks.path().to_path_buf();
+        if let Some(n) = file.header_row.filter(|&n| n > 1) {
+            // Title rows are lines, not records: a title may hold a lone quote.
+            loop {
+                let data = blocks.data();
+                let breaks: Vec<usize> = data
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == b'\n')
+                    .map(|(i, _)| i)
+                    .take((n - 1) as usize)
+                    .collect();
+                if breaks.len() as u64 == n - 1 {
+                    blocks.skip(breaks[breaks.len() - 1] + 1);
+                    break;
+                }
+                if blocks.last() {
+                    let lines =
+                        breaks.len() as u64 + u64::from(data.last().is_some_and(|&b| b != b'\n'));
+                    return Err(Error::HeaderRowPastEnd {
+                        path,
+                        key: format!("input.{section}.header_row"),
+                        header_row: n,
+                        lines: blocks.line() - 1 + lines,
+                    });
+                }
+                blocks.advance(0)?;
+            }
+        }
         let (names, header_line, body_start) = loop {
             let data = blocks.data();
-            let mut reader = csv_reader(data, opts.delimiter);
+            let mut reader = csv_reader(data, file.delimiter);
             let mut header = csv::ByteRecord::new();
             let has_header = reader
                 .read_byte_record(&mut header)
                 .map_err(|e| Error::Csv {
                     path: path.clone(),
-                    line: 1,
+                    line: blocks.line(),
                     source: e,
                 })?;
             let end = reader.position().byte() as usize;
@@ -260,62 +409,151 @@ impl Table {
             } else {
                 Vec::new()
             };
-            break (names, header.position().map_or(1, |p| p.line()), end);
+            let line = blocks.line() - 1 + header.position().map_or(1, |p| p.line());
+            break (names, line, end);
         };
-        let named: Vec<Option<String>> = specs
-            .iter()
-            .map(|c| aliases.alias(c.name).map(str::to_string))
-            .collect();
-        let mapping = columns::resolve(&names, specs, &named).map_err(|e| match e {
-            columns::HeaderError::Missing(column) => Error::MissingColumn {
+        let table = Table::new(path, names, header_line, input, file, opts, section)?;
+        blocks.skip(body_start);
+        Ok(table)
+    }
+
+    /// Maps a header (read off a CSV file or a sheet) onto the contract.
+    fn new(
+        path: PathBuf,
+        names: Vec<String>,
+        header_line: u64,
+        input: Input,
+        file: &FileRead,
+        opts: &Options,
+        section: &str,
+    ) -> Result<Table> {
+        let (specs, map) = match input {
+            Input::Sessions => (SESSIONS, &opts.settings.columns.sessions),
+            Input::Feedback => (FEEDBACK, &opts.settings.columns.feedback),
+        };
+        let found =
+            || crate::error::echo_list(names.iter().map(String::as_str), crate::error::backticks);
+        let mut mapping =
+            columns::resolve(&names, specs, &named(specs, map)).map_err(|e| match e {
+                columns::HeaderError::Duplicate(column) => Error::DuplicateColumn {
+                    path: path.clone(),
+                    line: header_line,
+                    column,
+                },
+                columns::HeaderError::AliasAbsent { column, header } => Error::AliasAbsent {
+                    path: path.clone(),
+                    key: format!("columns.{section}.{column}"),
+                    header: crate::error::echo(&header),
+                    found: found(),
+                },
+            })?;
+        let mut required: Vec<bool> = specs.iter().map(|c| c.required).collect();
+        let has = |m: &columns::Mapping, c: columns::Col| {
+            matches!(m.sources[c.index], From::Field(_) | From::Joined(_))
+        };
+        match input {
+            Input::Sessions => {
+                // Ids made of line numbers; regions not recorded (SPEC "Composed columns").
+                for c in [scol::SESSION_ID, scol::BODY_REGION] {
+                    if mapping.sources[c.index] == From::Unmapped {
+                        required[c.index] = false;
+                    }
+                }
+                if has(&mapping, scol::DURATION_MIN) {
+                    // The length is given: start and end are not read.
+                    for c in [scol::START, scol::END] {
+                        for &p in mapping.sources[c.index].positions() {
+                            if !mapping.sources.iter().any(|s| {
+                                s != &mapping.sources[c.index] && s.positions().contains(&p)
+                            }) {
+                                mapping.extra.push(names[p].clone());
+                            }
+                        }
+                        mapping.sources[c.index] = From::Absent;
+                    }
+                } else if has(&mapping, scol::START) && has(&mapping, scol::END) {
+                    required[scol::DURATION_MIN.index] = false;
+                    required[scol::START.index] = true;
+                    required[scol::END.index] = true;
+                }
+            }
+            Input::Feedback => {
+                if !has(&mapping, fcol::SESSION_ID) && has(&mapping, fcol::CLIENT_ID) {
+                    // A survey: linked by client and date.
+                    required[fcol::SESSION_ID.index] = false;
+                    required[fcol::CLIENT_ID.index] = true;
+                    mapping.sources[fcol::SESSION_ID.index] = From::Absent;
+                }
+            }
+        }
+        if let Some(column) = columns::missing_required(&mapping, specs, &required) {
+            return Err(Error::MissingColumn {
                 path: path.clone(),
                 column,
                 found: if names.is_empty() {
                     "(none: the file is empty)".to_string()
                 } else {
-                    crate::error::echo_list(
-                        names.iter().map(String::as_str),
-                        crate::error::backticks,
-                    )
+                    found()
                 },
-            },
-            columns::HeaderError::Duplicate(column) => Error::DuplicateColumn {
-                path: path.clone(),
-                line: header_line,
-                column,
-            },
-            columns::HeaderError::AliasAbsent { column, header } => Error::AliasAbsent {
-                path: path.clone(),
-                key: format!("{section}.{column}"),
-                header: crate::error::echo(&header),
-                found: crate::error::echo_list(
-                    names.iter().map(String::as_str),
-                    crate::error::backticks,
-                ),
-            },
-            columns::HeaderError::AliasTwice {
-                header,
-                first,
-                second,
-            } => Error::AliasTwice {
-                path: path.clone(),
-                header: crate::error::echo(&header),
-                first: format!("{section}.{first}"),
-                second: format!("{section}.{second}"),
-            },
-        })?;
-        blocks.skip(body_start);
+            });
+        }
+        let not_attended = opts
+            .settings
+            .status
+            .not_attended
+            .iter()
+            .map(|v| crate::model::normalise_label(v))
+            .collect();
         Ok(Table {
             file: file_name(&path),
             path,
-            delimiter: opts.delimiter,
+            delimiter: file.delimiter,
             width: names.len(),
+            by_position: mapping.by_position(names.len()),
+            present: mapping.present(),
+            sources: mapping.sources,
+            required,
             headers: names,
-            by_position: mapping.by_position,
-            present: mapping.present,
             extra_columns: mapping.extra,
             absent_columns: mapping.absent,
+            forms: file.forms.clone(),
+            not_attended,
         })
+    }
+
+    /// True for a feedback file whose rows are linked to sessions by client and date.
+    fn links_by_client(&self) -> bool {
+        self.sources.len() == FEEDBACK.len()
+            && self.sources[fcol::SESSION_ID.index] == From::Absent
+            && self.present[fcol::CLIENT_ID.index]
+    }
+
+    /// Column `c` of a record, trimmed (joined parts with one space); None when the file has
+    /// no such column or a part is not UTF-8.
+    fn text<'r>(&self, record: &'r csv::ByteRecord, c: usize) -> Option<Cow<'r, str>> {
+        let field = |p: usize| {
+            record
+                .get(p)
+                .and_then(|f| std::str::from_utf8(f).ok())
+                .map(values::trim)
+        };
+        match &self.sources[c] {
+            From::Field(p) => field(*p).map(Cow::Borrowed),
+            From::Joined(ps) => {
+                let mut out = String::new();
+                for &p in ps {
+                    let part = field(p)?;
+                    if !part.is_empty() {
+                        if !out.is_empty() {
+                            out.push(' ');
+                        }
+                        out += part;
+                    }
+                }
+                Some(Cow::Owned(out))
+            }
+            From::Absent | From::Unmapped => None,
+        }
     }
 
     /// The records of `block` from byte `start` (which must be where a record may start).
@@ -488,13 +726,18 @@ impl RowError {
     }
 }
 
-/// Walks a record's fields in file order: checks the field count and UTF-8, trims each
-/// value and hands the contract's columns to `field` (index into the specs, trimmed text).
-/// The first failure stops the walk, so `column` is the first failing column from the left.
+/// Walks a record's fields: checks the field count and UTF-8, trims each value and hands the
+/// contract's columns to `field` (index into the specs, trimmed text). The first failure
+/// stops the walk: in the contract's own shape `column` is the first failing column from the
+/// left; in a composed record (columns joined, one field feeding two) the fields are checked
+/// for UTF-8 from the left and then the columns in the contract's order. `scratch` holds the
+/// texts made for the row (joined parts, ids made of the line number).
 fn walk_fields<'r>(
     table: &Table,
     specs: &[columns::ColumnSpec],
     record: &'r csv::ByteRecord,
+    line: u64,
+    scratch: &'r mut Vec<String>,
     mut field: impl FnMut(usize, &'r str) -> Result<(), RowError>,
 ) -> Result<(), RowError> {
     if record.len() != table.width {
@@ -510,36 +753,93 @@ fn walk_fields<'r>(
     // One UTF-8 check for the whole record; a field is then valid when its bounds fall on
     // character boundaries (a character split across two fields is caught there).
     let whole = std::str::from_utf8(record.as_slice()).ok();
-    for (pos, raw) in record.iter().enumerate() {
-        let column = table.by_position[pos];
-        let checked = match (whole, record.range(pos)) {
-            (Some(w), Some(r)) => w.get(r).ok_or(()),
-            _ => std::str::from_utf8(raw).map_err(|_| ()),
-        };
-        let Ok(text) = checked else {
-            let name = column.map_or(table.headers[pos].as_str(), |c| specs[c].name);
-            return Err(RowError::field(
-                name,
-                &String::from_utf8_lossy(raw),
-                "invalid UTF-8",
-                "invalid UTF-8",
-            ));
-        };
-        if let Some(c) = column {
-            let text = values::trim(text);
-            if text.is_empty() {
-                if specs[c].required {
-                    return Err(RowError::field(
-                        specs[c].name,
-                        "",
-                        "required field is empty",
-                        "empty",
-                    ));
-                }
-                continue;
-            }
-            field(c, text)?;
+    let checked = |pos: usize| -> Option<&'r str> {
+        match (whole, record.range(pos)) {
+            (Some(w), Some(r)) => w.get(r),
+            _ => std::str::from_utf8(&record[pos]).ok(),
         }
+    };
+    let invalid = |pos: usize, column: Option<usize>| {
+        let name = column.map_or(table.headers[pos].as_str(), |c| specs[c].name);
+        RowError::field(
+            name,
+            &String::from_utf8_lossy(&record[pos]),
+            "invalid UTF-8",
+            "invalid UTF-8",
+        )
+    };
+    let empty = |c: usize| RowError::field(specs[c].name, "", "required field is empty", "empty");
+    if let Some(by_position) = &table.by_position {
+        for (pos, &column) in by_position.iter().enumerate() {
+            let Some(text) = checked(pos) else {
+                return Err(invalid(pos, column));
+            };
+            if let Some(c) = column {
+                let text = values::trim(text);
+                if text.is_empty() {
+                    if table.required[c] {
+                        return Err(empty(c));
+                    }
+                    continue;
+                }
+                field(c, text)?;
+            }
+        }
+        return Ok(());
+    }
+    let mut fields: Vec<&'r str> = Vec::with_capacity(record.len());
+    for pos in 0..record.len() {
+        match checked(pos) {
+            Some(text) => fields.push(values::trim(text)),
+            None => {
+                let column = table
+                    .sources
+                    .iter()
+                    .position(|s| s.positions().contains(&pos));
+                return Err(invalid(pos, column));
+            }
+        }
+    }
+    scratch.clear();
+    for (c, source) in table.sources.iter().enumerate() {
+        match source {
+            From::Joined(ps) => {
+                let parts: Vec<&str> = ps
+                    .iter()
+                    .map(|&p| fields[p])
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                scratch.push(parts.join(" "));
+            }
+            From::Unmapped
+                if specs[c].name == scol::SESSION_ID.name && specs.len() == SESSIONS.len() =>
+            {
+                scratch.push(format!("L{line}"))
+            }
+            _ => {}
+        }
+    }
+    let scratch: &'r Vec<String> = scratch;
+    let mut made = scratch.iter();
+    for (c, source) in table.sources.iter().enumerate() {
+        let text: &'r str = match source {
+            From::Absent => continue,
+            From::Field(p) => fields[*p],
+            From::Joined(_) => made.next().map_or("", String::as_str),
+            From::Unmapped
+                if specs[c].name == scol::SESSION_ID.name && specs.len() == SESSIONS.len() =>
+            {
+                made.next().map_or("", String::as_str)
+            }
+            From::Unmapped => continue,
+        };
+        if text.is_empty() {
+            if table.required[c] {
+                return Err(empty(c));
+            }
+            continue;
+        }
+        field(c, text)?;
     }
     Ok(())
 }

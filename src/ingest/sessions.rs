@@ -1,15 +1,17 @@
 //! sessions.csv: one row per treatment session.
 
+use std::borrow::Cow;
+
 use polars::prelude::*;
 
 use super::blocks::Blocks;
 use super::columns::{session as s, SESSIONS};
 use super::index::IdIndex;
 use super::labels::Labels;
-use super::values::{epoch_days, parse_integer_in, parse_number_in};
+use super::values::{epoch_days, parse_time, ValueError};
 use super::{
-    read_blocks, threads, walk_fields, Block, FileQuality, Input, Options, RangeRead, Reject,
-    RowError, Table,
+    read_blocks, threads, walk_fields, Block, FileQuality, Footer, Input, Options, RangeRead,
+    Reject, RowError, Table,
 };
 use crate::error::{Error, Result};
 
@@ -75,17 +77,69 @@ impl SessionIndex {
 
 pub(super) struct SessionsRead {
     pub frame: DataFrame,
+    pub not_attended: DataFrame,
     pub rejects: Vec<Reject>,
     pub quality: FileQuality,
     pub has_fee: bool,
     pub has_location: bool,
+    pub has_status: bool,
+    pub has_regions: bool,
     pub index: SessionIndex,
+}
+
+/// A client id as it is compared: an e-mail address in lower case (`Ann@X.com` and
+/// `ann@x.com` are one client).
+pub(super) fn identity(id: &str) -> Cow<'_, str> {
+    if id.contains('@') && id.chars().any(char::is_uppercase) {
+        Cow::Owned(id.to_lowercase())
+    } else {
+        Cow::Borrowed(id)
+    }
+}
+
+/// A booking that was not a treatment.
+struct NotAttended {
+    line: u64,
+    date: i32,
+    status: String,
+    therapist: Option<String>,
+    location: Option<String>,
+}
+
+fn not_attended_frame(rows: &[NotAttended]) -> PolarsResult<DataFrame> {
+    let line: Vec<i64> = rows.iter().map(|r| r.line as i64).collect();
+    let date: Vec<i32> = rows.iter().map(|r| r.date).collect();
+    DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new("line".into(), line),
+            Int32Chunked::from_vec(s::DATE.name.into(), date)
+                .into_date()
+                .into_column(),
+            Column::new(
+                s::STATUS.name.into(),
+                rows.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                s::THERAPIST.name.into(),
+                rows.iter()
+                    .map(|r| r.therapist.as_deref())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                s::LOCATION.name.into(),
+                rows.iter()
+                    .map(|r| r.location.as_deref())
+                    .collect::<Vec<_>>(),
+            ),
+        ],
+    )
 }
 
 #[derive(Default)]
 struct Row<'r> {
     session_id: &'r str,
-    client_id: &'r str,
+    client_id: Cow<'r, str>,
     client_name: Option<&'r str>,
     therapist: &'r str,
     date: i32,
@@ -96,6 +150,9 @@ struct Row<'r> {
     pain_after: Option<f64>,
     fee: Option<f64>,
     location: Option<&'r str>,
+    status: Option<String>,
+    start: Option<&'r str>,
+    end: Option<&'r str>,
 }
 
 struct Builder {
@@ -114,12 +171,14 @@ struct Builder {
     /// None when the file has no location column: the column is then one null for all rows,
     /// not a null per row.
     location: Option<StringChunkedBuilder>,
+    /// Likewise for the status.
+    status: Option<StringChunkedBuilder>,
 }
 
 impl Builder {
     /// Room for `cap` rows from the start: growing by doubling would leave up to half of
     /// every buffer unused in the frame.
-    fn new(cap: usize, with_location: bool) -> Builder {
+    fn new(cap: usize, with_location: bool, with_status: bool) -> Builder {
         Builder {
             line: Vec::with_capacity(cap),
             session_id: StringChunkedBuilder::new(s::SESSION_ID.name.into(), cap),
@@ -135,13 +194,14 @@ impl Builder {
             fee: PrimitiveChunkedBuilder::new(s::FEE.name.into(), cap),
             location: with_location
                 .then(|| StringChunkedBuilder::new(s::LOCATION.name.into(), cap)),
+            status: with_status.then(|| StringChunkedBuilder::new(s::STATUS.name.into(), cap)),
         }
     }
 
     fn push(&mut self, line: u64, row: &Row<'_>, techniques: &Labels, regions: &Labels) {
         self.line.push(line as i64);
         self.session_id.append_value(row.session_id);
-        self.client_id.append_value(row.client_id);
+        self.client_id.append_value(&row.client_id);
         self.client_name.append_option(row.client_name);
         self.therapist.append_value(row.therapist);
         self.date.push(row.date);
@@ -154,6 +214,9 @@ impl Builder {
         self.fee.append_option(row.fee);
         if let Some(location) = &mut self.location {
             location.append_option(row.location);
+        }
+        if let Some(status) = &mut self.status {
+            status.append_option(row.status.as_deref());
         }
     }
 
@@ -180,19 +243,27 @@ impl Builder {
                     Some(location) => location.finish().into_column(),
                     None => Column::full_null(s::LOCATION.name.into(), height, &DataType::String),
                 },
+                match self.status {
+                    Some(status) => status.finish().into_column(),
+                    None => Column::full_null(s::STATUS.name.into(), height, &DataType::String),
+                },
             ],
         )
     }
 }
 
-/// One byte range of a block, read and checked on its own (all but the duplicate check,
-/// which needs every earlier row and is made when the ranges are appended in order).
+/// One byte range of a block (or a sheet's rows), read and checked on its own (all but the
+/// duplicate check, which needs every earlier row and is made when the ranges are appended
+/// in order).
 struct Chunk {
     frame: DataFrame,
     /// Per row of `frame`.
     accepted: Vec<Accepted>,
     rejects: Vec<Reject>,
+    not_attended: Vec<NotAttended>,
+    /// Rows before the footer.
     rows: u64,
+    footer: Footer,
     /// Where the first record after this range starts, an offset into the block.
     end: usize,
 }
@@ -200,6 +271,236 @@ struct Chunk {
 impl RangeRead for Chunk {
     fn end(&self) -> usize {
         self.end
+    }
+}
+
+/// Checks records one at a time into a chunk.
+struct RowReader<'t> {
+    table: &'t Table,
+    techniques: Labels,
+    regions: Labels,
+    builder: Builder,
+    accepted: Vec<Accepted>,
+    rejects: Vec<Reject>,
+    not_attended: Vec<NotAttended>,
+    rows: u64,
+    footer: Footer,
+    scratch: Vec<String>,
+}
+
+/// A time of day for `start`/`end`: alone, or after a date in the file's date format.
+fn clock_time(text: &str, table: &Table) -> Result<(Option<i32>, u32), ValueError> {
+    match table.forms.date.split(text) {
+        Some((d, rest)) if !rest.is_empty() => Ok((Some(epoch_days(d)), parse_time(rest)?)),
+        Some((d, _)) => Ok((Some(epoch_days(d)), 0)),
+        None => Ok((None, parse_time(text)?)),
+    }
+}
+
+/// The minutes from `start` to `end` (SPEC "Composed columns"): an end not after its start
+/// is refused, and so is a length outside 1 ..= 480.
+fn length(start: &str, end: &str, table: &Table) -> Result<i64, RowError> {
+    let (sd, st) =
+        clock_time(start, table).map_err(|e| RowError::value(s::START.name, start, &e))?;
+    let (ed, et) = clock_time(end, table).map_err(|e| RowError::value(s::END.name, end, &e))?;
+    let days = match (sd, ed) {
+        (Some(a), Some(b)) => i64::from(b - a),
+        _ => 0,
+    };
+    let seconds = days * 86_400 + i64::from(et) - i64::from(st);
+    if seconds <= 0 {
+        return Err(RowError::field(
+            s::END.name,
+            end,
+            format!("not after the start ({start})"),
+            "not after the start",
+        ));
+    }
+    let minutes = (seconds as f64 / 60.0).round() as i64;
+    if !(1..=480).contains(&minutes) {
+        return Err(RowError::field(
+            s::END.name,
+            end,
+            format!("the session would last {minutes} minutes: must be from 1 to 480"),
+            "out of range",
+        ));
+    }
+    Ok(minutes)
+}
+
+impl<'t> RowReader<'t> {
+    fn new(table: &'t Table, opts: &Options, cap: usize) -> RowReader<'t> {
+        RowReader {
+            table,
+            techniques: Labels::new(&opts.settings.techniques.resolved_aliases()),
+            regions: Labels::new(&opts.settings.regions.resolved_aliases()),
+            builder: Builder::new(
+                cap,
+                table.present[s::LOCATION.index],
+                table.present[s::STATUS.index],
+            ),
+            accepted: Vec::new(),
+            rejects: Vec::new(),
+            not_attended: Vec::new(),
+            rows: 0,
+            footer: Footer::default(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// A booking whose status says it was no treatment: only its date is checked.
+    fn not_attended(&mut self, line: u64, record: &csv::ByteRecord) -> bool {
+        let table = self.table;
+        if !table.present[s::STATUS.index] || record.len() != table.width {
+            return false;
+        }
+        let Some(status) = table.text(record, s::STATUS.index) else {
+            return false;
+        };
+        let status = crate::model::normalise_label(&status);
+        if !table.not_attended.contains(&status) {
+            return false;
+        }
+        let date = table.text(record, s::DATE.index).unwrap_or_default();
+        let checked = if date.is_empty() {
+            Err(RowError::field(
+                s::DATE.name,
+                "",
+                "required field is empty",
+                "empty",
+            ))
+        } else {
+            table
+                .forms
+                .date
+                .parse(&date)
+                .map_err(|e| RowError::value(s::DATE.name, &date, &e))
+        };
+        match checked {
+            Ok(d) => {
+                let some = |c: usize| {
+                    table
+                        .text(record, c)
+                        .filter(|t| !t.is_empty())
+                        .map(Cow::into_owned)
+                };
+                self.not_attended.push(NotAttended {
+                    line,
+                    date: epoch_days(d),
+                    status,
+                    therapist: some(s::THERAPIST.index),
+                    location: some(s::LOCATION.index),
+                });
+            }
+            Err(e) => self
+                .rejects
+                .push(e.into_reject(Input::Sessions, &table.file, line)),
+        }
+        true
+    }
+
+    fn take(&mut self, line: u64, record: &csv::ByteRecord) {
+        if !self.footer.passes(record) {
+            return;
+        }
+        self.rows += 1;
+        if self.not_attended(line, record) {
+            return;
+        }
+        let table = self.table;
+        let forms = &table.forms;
+        let (techniques, regions) = (&mut self.techniques, &mut self.regions);
+        let mut row = Row::default();
+        if table.sources[s::BODY_REGION.index] == super::From::Unmapped {
+            row.regions = regions.none();
+        }
+        let parsed = walk_fields(
+            table,
+            SESSIONS,
+            record,
+            line,
+            &mut self.scratch,
+            |c, text| {
+                let name = SESSIONS[c].name;
+                let bad = |e| RowError::value(name, text, &e);
+                match c {
+                    c if c == s::SESSION_ID.index => row.session_id = text,
+                    c if c == s::CLIENT_ID.index => row.client_id = super::sessions::identity(text),
+                    c if c == s::CLIENT_NAME.index => row.client_name = Some(text),
+                    c if c == s::THERAPIST.index => row.therapist = text,
+                    c if c == s::DATE.index => {
+                        row.date = epoch_days(forms.date.parse(text).map_err(bad)?)
+                    }
+                    c if c == s::TECHNIQUE.index => {
+                        row.technique = techniques.label(text).ok_or_else(|| {
+                            RowError::field(
+                                name,
+                                text,
+                                "no technique left after normalisation",
+                                "empty",
+                            )
+                        })?
+                    }
+                    c if c == s::BODY_REGION.index => {
+                        row.regions = regions.list(text, forms.list_separator).ok_or_else(|| {
+                            RowError::field(name, text, "no body region in the list", "empty")
+                        })?
+                    }
+                    c if c == s::DURATION_MIN.index => {
+                        row.duration_min = forms.duration(text).map_err(bad)?
+                    }
+                    c if c == s::PAIN_BEFORE.index => {
+                        row.pain_before = Some(forms.number_in(text, 0.0, Some(10.0)).map_err(bad)?)
+                    }
+                    c if c == s::PAIN_AFTER.index => {
+                        row.pain_after = Some(forms.number_in(text, 0.0, Some(10.0)).map_err(bad)?)
+                    }
+                    c if c == s::FEE.index => row.fee = Some(forms.fee(text).map_err(bad)?),
+                    c if c == s::LOCATION.index => row.location = Some(text),
+                    c if c == s::STATUS.index => {
+                        row.status = Some(crate::model::normalise_label(text))
+                    }
+                    c if c == s::START.index => row.start = Some(text),
+                    c if c == s::END.index => row.end = Some(text),
+                    _ => unreachable!("sessions has {} columns", SESSIONS.len()),
+                }
+                Ok(())
+            },
+        )
+        .and_then(|()| {
+            if let (Some(start), Some(end)) = (row.start, row.end) {
+                row.duration_min = length(start, end, table)?;
+            }
+            Ok(())
+        });
+        match parsed {
+            Ok(()) => {
+                self.builder.push(line, &row, techniques, regions);
+                self.accepted.push(Accepted {
+                    date: row.date,
+                    line,
+                });
+            }
+            Err(e) => self
+                .rejects
+                .push(e.into_reject(Input::Sessions, &table.file, line)),
+        }
+    }
+
+    fn finish(self, end: usize) -> Result<Chunk> {
+        let frame = self.builder.finish().map_err(Error::polars(format!(
+            "{}: building the sessions frame",
+            self.table.path.display()
+        )))?;
+        Ok(Chunk {
+            frame,
+            accepted: self.accepted,
+            rejects: self.rejects,
+            not_attended: self.not_attended,
+            rows: self.rows,
+            footer: self.footer,
+            end,
+        })
     }
 }
 
@@ -213,87 +514,17 @@ fn read_chunk(
     opts: &Options,
 ) -> Result<Chunk> {
     let mut records = table.records(block, start, stop);
-    let mut techniques = Labels::new(&opts.settings.techniques.resolved_aliases());
-    let mut regions = Labels::new(&opts.settings.regions.resolved_aliases());
-    let mut rejects = Vec::new();
     // At most one record per line: a line count is a close upper bound on the rows.
     let lines = block.data[start..stop.min(block.data.len())]
         .iter()
         .filter(|&&b| b == b'\n')
         .count();
-    let mut builder = Builder::new(lines + 1, table.present[s::LOCATION.index]);
-    let mut accepted = Vec::new();
+    let mut reader = RowReader::new(table, opts, lines + 1);
     let mut record = csv::ByteRecord::new();
-    let mut rows = 0u64;
-
     while let Some(line) = records.next(table, &mut record)? {
-        rows += 1;
-        let mut row = Row::default();
-        let parsed = walk_fields(table, SESSIONS, &record, |c, text| {
-            let name = SESSIONS[c].name;
-            let bad = |e| RowError::value(name, text, &e);
-            match c {
-                c if c == s::SESSION_ID.index => row.session_id = text,
-                c if c == s::CLIENT_ID.index => row.client_id = text,
-                c if c == s::CLIENT_NAME.index => row.client_name = Some(text),
-                c if c == s::THERAPIST.index => row.therapist = text,
-                c if c == s::DATE.index => {
-                    row.date = epoch_days(opts.date_format.parse(text).map_err(bad)?)
-                }
-                c if c == s::TECHNIQUE.index => {
-                    row.technique = techniques.label(text).ok_or_else(|| {
-                        RowError::field(
-                            name,
-                            text,
-                            "no technique left after normalisation",
-                            "empty",
-                        )
-                    })?
-                }
-                c if c == s::BODY_REGION.index => {
-                    row.regions = regions.list(text).ok_or_else(|| {
-                        RowError::field(name, text, "no body region in the list", "empty")
-                    })?
-                }
-                c if c == s::DURATION_MIN.index => {
-                    row.duration_min = parse_integer_in(text, 1, 480).map_err(bad)?
-                }
-                c if c == s::PAIN_BEFORE.index => {
-                    row.pain_before = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?)
-                }
-                c if c == s::PAIN_AFTER.index => {
-                    row.pain_after = Some(parse_number_in(text, 0.0, Some(10.0)).map_err(bad)?)
-                }
-                c if c == s::FEE.index => {
-                    row.fee = Some(parse_number_in(text, 0.0, None).map_err(bad)?)
-                }
-                c if c == s::LOCATION.index => row.location = Some(text),
-                _ => unreachable!("sessions has {} columns", SESSIONS.len()),
-            }
-            Ok(())
-        });
-        match parsed {
-            Ok(()) => {
-                builder.push(line, &row, &techniques, &regions);
-                accepted.push(Accepted {
-                    date: row.date,
-                    line,
-                });
-            }
-            Err(e) => rejects.push(e.into_reject(Input::Sessions, &table.file, line)),
-        }
+        reader.take(line, &record);
     }
-    let frame = builder.finish().map_err(Error::polars(format!(
-        "{}: building the sessions frame",
-        table.path.display()
-    )))?;
-    Ok(Chunk {
-        frame,
-        accepted,
-        rejects,
-        rows,
-        end: records.end(),
-    })
+    reader.finish(records.end())
 }
 
 fn duplicate(id: &str, first_line: u64) -> RowError {
@@ -310,22 +541,33 @@ struct Accepting {
     frame: Option<DataFrame>,
     index: SessionIndex,
     rejects: Vec<Reject>,
+    not_attended: Vec<NotAttended>,
     rows: u64,
+    /// Once the footer is read, what follows is no row.
+    footer: Footer,
 }
 
 impl Accepting {
     /// Appends the next range: a row whose id was accepted before is a duplicate (a row
     /// counts as a repeat only of a row that was accepted, so this check comes last).
     fn append(&mut self, chunk: Chunk, file: &str) -> PolarsResult<()> {
+        if self.footer.seen {
+            self.footer.rows += chunk.rows + chunk.footer.rows;
+            return Ok(());
+        }
         let Chunk {
             frame,
             accepted,
             rejects,
             rows,
+            not_attended,
+            footer,
             ..
         } = chunk;
+        self.footer = footer;
         self.rows += rows;
         self.rejects.extend(rejects);
+        self.not_attended.extend(not_attended);
         let ids = frame.column(s::SESSION_ID.name)?.str()?;
         let mut keep = Vec::with_capacity(accepted.len());
         let mut rows: Vec<IdxSize> = Vec::with_capacity(accepted.len());
@@ -391,45 +633,93 @@ fn read_in(
             table.path.display()
         ))
     };
-    let mut all = Accepting {
-        frame: None,
-        index: SessionIndex::for_bytes(file_len),
-        rejects: Vec::new(),
-        rows: 0,
-    };
+    let mut all = Accepting::new(SessionIndex::for_bytes(file_len));
     read_blocks(
         blocks,
         ranges,
         |block, start, stop| read_chunk(table, block, start, stop, opts),
         |chunks| all.append_all(chunks, &table.file).map_err(polars_err()),
     )?;
-    // Left in its chunks (one per range read): one chunk per column would copy the whole
-    // frame once more, and the figures were no faster for it (10 M sessions).
-    let frame = match all.frame {
-        Some(frame) => frame,
-        None => {
-            let mut empty = Builder::new(0, table.present[s::LOCATION.index])
+    all.finish(table)
+}
+
+/// Reads and checks a sheet's rows (one range: a workbook is read whole).
+pub(super) fn read_rows(
+    table: &Table,
+    rows: Vec<(u64, csv::ByteRecord)>,
+    opts: &Options,
+) -> Result<SessionsRead> {
+    let mut reader = RowReader::new(table, opts, rows.len());
+    for (line, record) in &rows {
+        reader.take(*line, record);
+    }
+    let mut all = Accepting::new(SessionIndex::for_bytes(rows.len() as u64 * 80));
+    drop(rows);
+    all.append(reader.finish(0)?, &table.file)
+        .map_err(Error::polars(format!(
+            "{}: building the sessions frame",
+            table.path.display()
+        )))?;
+    all.finish(table)
+}
+
+impl Accepting {
+    fn new(index: SessionIndex) -> Accepting {
+        Accepting {
+            frame: None,
+            index,
+            rejects: Vec::new(),
+            not_attended: Vec::new(),
+            rows: 0,
+            footer: Footer::default(),
+        }
+    }
+
+    fn finish(self, table: &Table) -> Result<SessionsRead> {
+        let polars_err = || {
+            Error::polars(format!(
+                "{}: building the sessions frame",
+                table.path.display()
+            ))
+        };
+        let mut all = self;
+        // Left in its chunks (one per range read): one chunk per column would copy the whole
+        // frame once more, and the figures were no faster for it (10 M sessions).
+        let frame = match all.frame {
+            Some(frame) => frame,
+            None => {
+                let mut empty = Builder::new(
+                    0,
+                    table.present[s::LOCATION.index],
+                    table.present[s::STATUS.index],
+                )
                 .finish()
                 .map_err(polars_err())?;
-            empty
-                .with_column(IdxCa::from_vec(SESSION_ROW.into(), Vec::new()).into_column())
-                .map_err(polars_err())?;
-            empty
-        }
-    };
-    all.rejects.sort_by_key(|r| r.line);
-    let mut quality = table.quality();
-    quality.rows = all.rows;
-    quality.rejected = all.rejects.len() as u64;
-    quality.accepted = all.rows - quality.rejected;
-    Ok(SessionsRead {
-        frame,
-        rejects: all.rejects,
-        quality,
-        has_fee: table.present[s::FEE.index],
-        has_location: table.present[s::LOCATION.index],
-        index: all.index,
-    })
+                empty
+                    .with_column(IdxCa::from_vec(SESSION_ROW.into(), Vec::new()).into_column())
+                    .map_err(polars_err())?;
+                empty
+            }
+        };
+        all.rejects.sort_by_key(|r| r.line);
+        let mut quality = table.quality();
+        quality.rows = all.rows;
+        quality.rejected = all.rejects.len() as u64;
+        quality.not_attended = all.not_attended.len() as u64;
+        quality.footer_rows = all.footer.rows;
+        quality.accepted = all.rows - quality.rejected - quality.not_attended;
+        Ok(SessionsRead {
+            frame,
+            not_attended: not_attended_frame(&all.not_attended).map_err(polars_err())?,
+            rejects: all.rejects,
+            quality,
+            has_fee: table.present[s::FEE.index],
+            has_location: table.present[s::LOCATION.index],
+            has_status: table.present[s::STATUS.index],
+            has_regions: table.sources[s::BODY_REGION.index] != super::From::Unmapped,
+            index: all.index,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -452,10 +742,10 @@ mod tests {
             Blocks::new("sessions.csv".into(), Box::new(text.as_bytes()), block, &pb).unwrap();
         let table = Table::open(
             &mut blocks,
-            SESSIONS,
-            &opts.settings.columns.sessions,
-            "columns.sessions",
+            Input::Sessions,
+            &opts.sessions,
             &opts,
+            "sessions",
         )
         .unwrap();
         let read = read_in(&table, blocks, text.len() as u64, &opts, ranges).unwrap();

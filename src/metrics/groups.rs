@@ -41,6 +41,8 @@ pub struct Group {
     pub revenue: Option<f64>,
     pub feedback_responses: u64,
     pub outcomes: Outcomes,
+    /// A therapist's not-attended bookings of the period (monthly, with a status column).
+    pub not_attended: Option<u64>,
 }
 
 /// The aggregations shared by the totals and the groups.
@@ -166,6 +168,7 @@ pub fn groups(visits: &DataFrame, key: &str, has_fee: bool, t: &Thresholds) -> R
             revenue: revenue(has_fee, &df, row),
             feedback_responses: count(&df, "feedback_responses", row),
             outcomes: outcomes::read(&df, row, t),
+            not_attended: None,
         })
         .collect();
     out.sort_by(|a, b| {

@@ -117,12 +117,21 @@ pub fn select(
         .sessions
         .clone()
         .lazy()
-        .filter(keep)
+        .filter(keep.clone())
         .collect()
         .map_err(err("one location's sessions"))?;
+    // The bookings that were not treatments follow their location too.
+    let not_attended = ingested
+        .not_attended
+        .clone()
+        .lazy()
+        .filter(keep)
+        .collect()
+        .map_err(err("one location's bookings"))?;
     Ok(Some((
         Ingested {
             sessions,
+            not_attended,
             ..ingested.clone()
         },
         written.clone(),

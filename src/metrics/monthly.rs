@@ -30,6 +30,88 @@ pub struct DayCount {
     pub sessions: u64,
 }
 
+/// The bookings of one status value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusCount {
+    /// The normalised status; None for bookings with an empty status.
+    pub status: Option<String>,
+    pub bookings: u64,
+}
+
+/// Who came (SPEC "Status: bookings that were not treatments"), for the month: known only
+/// when the sessions file has a status column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attendance {
+    /// Sessions + not-attended bookings.
+    pub booked: u64,
+    pub attended: u64,
+    pub not_attended: u64,
+    /// attended / booked; None when nothing was booked.
+    pub attended_rate: Option<f64>,
+    /// Every booking of the month by its status, most bookings first, then by status.
+    pub by_status: Vec<StatusCount>,
+    /// Not-attended bookings by therapist (those without a therapist are left out).
+    #[serde(skip)]
+    pub by_therapist: Vec<(String, u64)>,
+}
+
+/// The month's bookings: its sessions (`visits`) and its not-attended bookings.
+fn attendance(ingested: &Ingested, visits: &DataFrame, period: Period) -> Result<Attendance> {
+    let missed = ingested
+        .not_attended
+        .clone()
+        .lazy()
+        .filter(period.contains_date());
+    let statuses = concat(
+        [
+            visits.clone().lazy().select([scol::STATUS.col()]),
+            missed.clone().select([scol::STATUS.col()]),
+        ],
+        UnionArgs::default(),
+    )
+    .map_err(err("bookings by status"))?
+    .group_by([scol::STATUS.col()])
+    .agg([len().alias("bookings")])
+    .collect()
+    .map_err(err("bookings by status"))?;
+    let mut by_status: Vec<StatusCount> = (0..statuses.height())
+        .map(|row| StatusCount {
+            status: value_str(&statuses, scol::STATUS.name, row),
+            bookings: count(&statuses, "bookings", row),
+        })
+        .collect();
+    by_status.sort_by(|a, b| {
+        b.bookings
+            .cmp(&a.bookings)
+            .then_with(|| a.status.is_none().cmp(&b.status.is_none()))
+            .then_with(|| a.status.cmp(&b.status))
+    });
+    let therapists = missed
+        .filter(scol::THERAPIST.col().is_not_null())
+        .group_by([scol::THERAPIST.col()])
+        .agg([len().alias("bookings")])
+        .collect()
+        .map_err(err("not-attended bookings by therapist"))?;
+    let by_therapist = (0..therapists.height())
+        .filter_map(|row| {
+            Some((
+                value_str(&therapists, scol::THERAPIST.name, row)?,
+                count(&therapists, "bookings", row),
+            ))
+        })
+        .collect();
+    let attended = visits.height() as u64;
+    let booked = by_status.iter().map(|s| s.bookings).sum::<u64>();
+    Ok(Attendance {
+        booked,
+        attended,
+        not_attended: booked - attended,
+        attended_rate: (booked > 0).then(|| attended as f64 / booked as f64),
+        by_status,
+        by_therapist,
+    })
+}
+
 /// The month before, for the headline comparisons.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Previous {
@@ -86,6 +168,10 @@ pub struct Monthly {
     pub by_location: Option<Vec<LocationGroup>>,
     /// The one location the figures are for (`--location`), as written in the file.
     pub location: Option<String>,
+    /// None when the sessions file has no status column.
+    pub attendance: Option<Attendance>,
+    /// False when the export records no body regions.
+    pub has_regions: bool,
     pub data_quality: DataQuality,
 }
 
@@ -100,6 +186,18 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
     let (totals, overall) = period_totals(&now, period, has_fee, t)?;
     let (prev_totals, prev_overall) = period_totals(&before, previous_period, has_fee, t)?;
     let changes = Changes::between((&totals, &overall), (&prev_totals, &prev_overall));
+    let attendance = if ingested.has_status {
+        Some(attendance(ingested, &now, period)?)
+    } else {
+        None
+    };
+    let mut by_therapist = groups(&now, scol::THERAPIST.name, has_fee, t)?;
+    if let Some(a) = &attendance {
+        for g in &mut by_therapist {
+            let missed = a.by_therapist.iter().find(|(name, _)| *name == g.name);
+            g.not_attended = Some(missed.map_or(0, |(_, n)| *n));
+        }
+    }
     Ok(Monthly {
         period,
         changes,
@@ -111,11 +209,13 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
         },
         overall,
         by_technique: groups(&now, scol::TECHNIQUE.name, has_fee, t)?,
-        by_therapist: groups(&now, scol::THERAPIST.name, has_fee, t)?,
+        by_therapist,
         by_region: by_region(&now)?,
         by_day: by_day(&now, period)?,
         by_location: by_location(ingested, &now, period, t)?,
         location: None,
+        attendance,
+        has_regions: ingested.has_regions,
         data_quality: ingested.quality.clone(),
     })
 }

@@ -113,6 +113,8 @@ pub struct Techniques {
     /// Each band's share of all eligible sessions of the period: the standard mix. None when
     /// the period has no eligible session.
     pub band_weights: Option<[f64; 3]>,
+    /// False when the export records no body regions (the matrix is then left out).
+    pub has_regions: bool,
     pub data_quality: DataQuality,
 }
 
@@ -187,6 +189,7 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
         matrix,
         practice_bands,
         band_weights: weights,
+        has_regions: ingested.has_regions,
         data_quality: ingested.quality.clone(),
     })
 }

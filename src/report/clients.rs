@@ -154,8 +154,14 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
         ),
         Look::BODY,
     );
+    // A session always has a region when the export records them.
+    let regions_recorded = !c.regions().is_empty();
     doc.paragraph(
-        &format!("Body regions: {}", list(c.regions(), &|k| names.region(k))),
+        &if regions_recorded {
+            format!("Body regions: {}", list(c.regions(), &|k| names.region(k)))
+        } else {
+            "Body regions not recorded.".to_string()
+        },
         Look::BODY,
     );
 
@@ -199,6 +205,12 @@ pub fn pdf(c: &ClientSummary, settings: &Settings, fonts: &Fonts, furniture: Fur
         Column::number("Satisfaction", 0.8),
         Column::wrapping("Comment", 2.4),
     ];
+    if !regions_recorded {
+        columns.remove(3);
+        for r in &mut rows {
+            r.remove(3);
+        }
+    }
     // No comment at any visit: the column's room goes to the words of the others.
     if rows
         .iter()

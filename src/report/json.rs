@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::Thresholds;
 use crate::metrics::groups::Group;
-use crate::metrics::monthly::{Changes, DayCount, Monthly, RegionCount};
+use crate::metrics::monthly::{Attendance, Changes, DayCount, Monthly, RegionCount};
 use crate::metrics::outcomes::{Outcomes, Responders};
 use crate::metrics::trends::{month_label, Cohort, Trends};
 use crate::metrics::Period;
@@ -36,6 +36,9 @@ struct MonthlyJson<'a> {
     by_day: &'a [DayCount],
     #[serde(skip_serializing_if = "Option::is_none")]
     by_location: Option<Vec<GroupJson<'a>>>,
+    /// Only for a sessions file with a status column (as `by_location` for locations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attendance: Option<&'a Attendance>,
     data_quality: QualityJson<'a>,
     thresholds: ThresholdsJson,
 }
@@ -63,6 +66,8 @@ struct GroupJson<'a> {
     minutes: i64,
     revenue: Option<f64>,
     feedback_responses: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_attended: Option<u64>,
     #[serde(flatten)]
     outcomes: &'a Outcomes,
 }
@@ -88,6 +93,14 @@ struct QualityJson<'a> {
     feedback_accepted: u64,
     feedback_rejected: u64,
     feedback_superseded: u64,
+    /// Only for a sessions file with a status column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sessions_not_attended: Option<u64>,
+    /// Only for a file with a footer (a Total row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sessions_footer_rows: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feedback_footer_rows: Option<u64>,
     sessions_extra_columns: &'a [String],
     feedback_extra_columns: &'a [String],
 }
@@ -107,6 +120,7 @@ fn group<'a>(g: &'a Group, name: Named<'a>) -> GroupJson<'a> {
         minutes: g.minutes,
         revenue: g.revenue,
         feedback_responses: g.feedback_responses,
+        not_attended: g.not_attended,
         outcomes: &g.outcomes,
     }
 }
@@ -120,6 +134,9 @@ fn quality(q: &DataQuality) -> QualityJson<'_> {
         feedback_accepted: q.feedback.accepted,
         feedback_rejected: q.feedback.rejected,
         feedback_superseded: q.feedback.superseded,
+        sessions_not_attended: q.sessions_status.then_some(q.sessions.not_attended),
+        sessions_footer_rows: Some(q.sessions.footer_rows).filter(|&n| n > 0),
+        feedback_footer_rows: Some(q.feedback.footer_rows).filter(|&n| n > 0),
         sessions_extra_columns: &q.sessions.extra_columns,
         feedback_extra_columns: &q.feedback.extra_columns,
     }
@@ -188,6 +205,7 @@ pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
                 .map(|l| group(&l.group, Named::Location(l.location.as_deref())))
                 .collect()
         }),
+        attendance: m.attendance.as_ref(),
         data_quality: quality(&m.data_quality),
         thresholds: thresholds(t),
     };

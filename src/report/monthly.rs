@@ -1,12 +1,14 @@
 //! The monthly report as a PDF a clinic owner prints: headline tiles with the change against
 //! the month before, sessions by technique and by day, outcomes by technique, therapists,
-//! body regions, data quality, and how to read it all. No client is named anywhere.
+//! attendance (with a status column), body regions, data quality, and how to read it all. No
+//! client is named anywhere.
 
 use crate::config::Settings;
 use crate::metrics::groups::Group;
 use crate::metrics::locations::LocationGroup;
-use crate::metrics::monthly::Monthly;
+use crate::metrics::monthly::{Attendance, Monthly};
 use crate::metrics::outcomes::Outcomes;
+use crate::model::display_label;
 
 use super::cells;
 use super::format::{self, change, Trend, Unit, MISSING};
@@ -112,63 +114,129 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
     table::draw(&mut doc, &columns, &rows, Some(&dagger_note));
 
     doc.heading("Therapists", 60.0);
+    let with_missed = m.attendance.is_some();
     let therapist_rows: Vec<Vec<Cell>> = m
         .by_therapist
         .iter()
         .map(|g| {
             let o = &g.outcomes;
-            vec![
+            let mut row = vec![
                 Cell::new(format::field(&g.name)),
                 Cell::new(format::count(g.sessions)),
+            ];
+            if with_missed {
+                row.push(Cell::new(format::count(g.not_attended.unwrap_or(0))));
+            }
+            row.extend([
                 Cell::new(format::count(g.clients)),
                 Cell::new(format::thousands(g.minutes)),
                 Cell::new(format::money(g.revenue)),
                 cells::responder_rate(o),
-            ]
+            ]);
+            row
         })
         .collect();
     if therapist_rows.is_empty() {
         chart::empty(&mut doc, "No sessions in this month", 40.0);
     } else {
-        table::draw(
-            &mut doc,
-            &[
-                Column::text("Therapist", 2.6),
-                Column::number("Sessions", 1.0),
-                Column::number("Clients", 1.0),
-                Column::number("Minutes", 1.1),
-                Column::number("Revenue", 1.3),
-                Column::number(&fell, 2.2),
-            ],
-            &therapist_rows,
-            Some(&dagger_note),
-        );
+        let mut columns = vec![
+            Column::text("Therapist", 2.6),
+            Column::number("Sessions", 1.0),
+        ];
+        if with_missed {
+            columns.push(Column::number("Not attended", 1.1));
+        }
+        columns.extend([
+            Column::number("Clients", 1.0),
+            Column::number("Minutes", 1.1),
+            Column::number("Revenue", 1.3),
+            Column::number(&fell, 2.2),
+        ]);
+        table::draw(&mut doc, &columns, &therapist_rows, Some(&dagger_note));
+    }
+
+    if let Some(a) = &m.attendance {
+        attendance_section(&mut doc, a);
     }
 
     if let Some(locations) = &m.by_location {
         locations_section(&mut doc, m, locations, &fell, &dagger_note);
     }
 
-    let region_bars: Vec<Bar> = m
-        .by_region
-        .iter()
-        .map(|r| Bar::count(names.region(&r.region), r.sessions, colour::PALETTE[4]))
-        .collect();
-    doc.heading(
-        "Body regions treated",
-        chart::hbars_height(region_bars.len(), false).min(400.0),
-    );
-    chart::hbars(
-        &mut doc,
-        &region_bars,
-        &Axis::counts("sessions (a session that treated several regions counts in each)"),
-        None,
-        "No sessions in this month",
-    );
+    if m.has_regions {
+        let region_bars: Vec<Bar> = m
+            .by_region
+            .iter()
+            .map(|r| Bar::count(names.region(&r.region), r.sessions, colour::PALETTE[4]))
+            .collect();
+        doc.heading(
+            "Body regions treated",
+            chart::hbars_height(region_bars.len(), false).min(400.0),
+        );
+        chart::hbars(
+            &mut doc,
+            &region_bars,
+            &Axis::counts("sessions (a session that treated several regions counts in each)"),
+            None,
+            "No sessions in this month",
+        );
+    } else {
+        doc.heading("Body regions treated", 40.0);
+        doc.paragraph(
+            "Body regions not recorded: the export has no column for them.",
+            Look::BODY,
+        );
+    }
 
     data_quality(&mut doc, m);
     how_to_read(&mut doc, settings);
     doc.finish()
+}
+
+/// Who came: bookings, sessions and the bookings that were not treatments, by status.
+fn attendance_section(doc: &mut Doc<'_>, a: &Attendance) {
+    doc.heading("Attendance", 80.0);
+    doc.paragraph(
+        &format!(
+            "{} bookings this month: {} attended ({}), {} not attended (no-shows, \
+             cancellations and the like; they count nowhere as sessions).",
+            format::count(a.booked),
+            format::count(a.attended),
+            format::percent(a.attended_rate),
+            format::count(a.not_attended),
+        ),
+        Look::BODY,
+    );
+    let rows: Vec<Vec<Cell>> = a
+        .by_status
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::new(s.status.as_deref().map_or_else(
+                    || "(no status)".to_string(),
+                    |l| format::field(&display_label(l)),
+                )),
+                Cell::new(format::count(s.bookings)),
+                Cell::new(format::percent(
+                    (a.booked > 0).then(|| s.bookings as f64 / a.booked as f64),
+                )),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        chart::empty(doc, "No bookings in this month", 40.0);
+        return;
+    }
+    table::draw(
+        doc,
+        &[
+            Column::wrapping("Status", 3.0),
+            Column::number("Bookings", 1.0),
+            Column::number("Share of bookings", 1.4),
+        ],
+        &rows,
+        None,
+    );
 }
 
 /// The sites of a chain side by side: a table and the responder rate per site against the
@@ -417,6 +485,22 @@ fn data_quality(doc: &mut Doc<'_>, m: &Monthly) {
         "Rows that broke a rule are listed, with their line and the reason, in rejects.csv next to this report. \
          When a session was answered more than once, the latest answer counts and the others are superseded.",
     );
+    if q.sessions_status {
+        text.push_str(&format!(
+            " Of the bookings read, {} were not attended (no-shows and cancellations): they are \
+             neither used nor rejected.",
+            format::count(q.sessions.not_attended)
+        ));
+    }
+    for f in [&q.sessions, &q.feedback] {
+        if f.footer_rows > 0 {
+            text.push_str(&format!(
+                " {} ends with a total row: it and the {} rows after it are not data.",
+                format::field(&f.file),
+                format::count(f.footer_rows - 1)
+            ));
+        }
+    }
     for (file, extra) in [
         (&q.sessions.file, &q.sessions.extra_columns),
         (&q.feedback.file, &q.feedback.extra_columns),

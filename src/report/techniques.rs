@@ -201,6 +201,13 @@ fn matrix(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64) 
         &format!("Pain fell ≥ {pct}% by technique and body region"),
         80.0,
     );
+    if !t.has_regions {
+        doc.paragraph(
+            "Body regions not recorded: the export has no column for them.",
+            Look::BODY,
+        );
+        return;
+    }
     if t.regions.is_empty() {
         chart::empty(doc, "No sessions in this period", 40.0);
         return;

@@ -198,7 +198,9 @@ proptest! {
         } else {
             (DateFormat::Iso, vec![])
         };
-        let opts = Options { date_format, ..Options::default() };
+        let mut opts = Options::default();
+        opts.sessions.forms.date = date_format.clone();
+        opts.feedback.forms.date = date_format;
         // Through the library's ingest: the account adds up, and matches the frames.
         let ingested = ingest::ingest_sources(
             Source::from_bytes("sessions.csv", &sessions),

@@ -312,8 +312,12 @@ fn config_mistakes_are_one_clear_line() {
             "config key `columns.sessions.therapist` names the header `Staff`, which the file does not have; headers found: `session_id`",
         ),
         (
-            "[columns.sessions]\ntherapist = \"technique\"\ntechnique = \"technique\"\n",
-            "config keys `columns.sessions.therapist` and `columns.sessions.technique` both name the header `technique`",
+            "[input.sessions]\nencoding = \"klingon\"\n",
+            "key `input.sessions.encoding`: \"klingon\" is no encoding label",
+        ),
+        (
+            "[columns.sessions]\nclient_name = []\n",
+            "key `columns.sessions.client_name`: a list of headers needs one or more",
         ),
         (
             "[techniques.names]\ndeep_stroking = \"\"\n",
