@@ -357,18 +357,42 @@ impl Default for Thresholds {
     }
 }
 
+/// What `init` proposes for one column: the header(s) (`Some(vec![])`: not in this export on
+/// purpose, `""`; None: not found) and the values that made the choice.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnProposal {
+    pub name: &'static str,
+    pub required: bool,
+    /// A column of the contract's own files (the others are listed only when found).
+    pub contract: bool,
+    pub headers: Option<Vec<String>>,
+    pub why: String,
+}
+
+/// What `init` proposes for one export: where it is, how it is written, and its columns;
+/// each form with the values that made it.
+#[derive(Debug, Clone, Default)]
+pub struct FileProposal {
+    pub path: std::path::PathBuf,
+    /// As written in the config: one character, or `tab`; None for a spreadsheet.
+    pub delimiter: Option<String>,
+    pub encoding: Option<(String, String)>,
+    pub header_row: Option<(u64, String)>,
+    pub date_format: Option<(String, String)>,
+    pub decimal_comma: Option<String>,
+    pub money: Option<String>,
+    pub clock: Option<String>,
+    pub list_separator: Option<(String, String)>,
+    pub columns: Vec<ColumnProposal>,
+}
+
 /// What `init` proposes for a clinic's exports.
 #[derive(Debug, Clone, Default)]
 pub struct Proposal {
-    pub sessions: std::path::PathBuf,
-    pub feedback: std::path::PathBuf,
-    /// As written in the config: one character, or `tab`.
-    pub delimiter: String,
-    /// None: the contract's YYYY-MM-DD.
-    pub date_format: Option<String>,
-    /// (contract column, the export's header if one was found, required).
-    pub session_columns: Vec<(&'static str, Option<String>, bool)>,
-    pub feedback_columns: Vec<(&'static str, Option<String>, bool)>,
+    pub sessions: FileProposal,
+    pub feedback: FileProposal,
+    /// A status column's not-attended values (normalised), with why.
+    pub not_attended: Option<(Vec<String>, String)>,
     /// Technique labels found (normalised), with how many sampled rows have each.
     pub techniques: Vec<(String, usize)>,
     /// Said at the top of the file (what was read, when).
@@ -380,47 +404,97 @@ fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// A comment after a value: one line, as short as a config line can bear.
+fn because(why: &str) -> String {
+    if why.is_empty() {
+        String::new()
+    } else {
+        format!("   # {}", crate::error::clip(&why.replace('\n', " "), 110))
+    }
+}
+
+impl FileProposal {
+    fn to_toml(&self, table: &str, t: &mut String) {
+        *t += &format!("[input.{table}]\n");
+        *t += &format!("path = {}\n", quoted(&self.path.to_string_lossy()));
+        match &self.delimiter {
+            Some(d) => *t += &format!("delimiter = {}\n", quoted(d)),
+            None => {
+                *t += "# a spreadsheet: its first sheet is read (sheet = \"…\" names another)\n"
+            }
+        }
+        if let Some((e, why)) = &self.encoding {
+            *t += &format!("encoding = {}{}\n", quoted(e), because(why));
+        }
+        if let Some((n, why)) = &self.header_row {
+            *t += &format!("header_row = {n}{}\n", because(why));
+        }
+        match &self.date_format {
+            Some((f, why)) => *t += &format!("date_format = {}{}\n", quoted(f), because(why)),
+            None => *t += "# date_format: the dates are YYYY-MM-DD (or date cells), the default\n",
+        }
+        if let Some(why) = &self.decimal_comma {
+            *t += &format!("decimal = \",\"{}\n", because(why));
+        }
+        if let Some(why) = &self.money {
+            *t += &format!("money = true{}\n", because(why));
+        }
+        if let Some(why) = &self.clock {
+            *t += &format!("duration = \"clock\"{}\n", because(why));
+        }
+        if let Some((sep, why)) = &self.list_separator {
+            *t += &format!("list_separator = {}{}\n", quoted(sep), because(why));
+        }
+        *t += &format!("\n# contract column = the header in your {table} export\n");
+        *t += &format!("[columns.{table}]\n");
+        for c in &self.columns {
+            match &c.headers {
+                Some(hs) if hs.len() > 1 => {
+                    let list: Vec<String> = hs.iter().map(|h| quoted(h)).collect();
+                    *t += &format!("{} = [{}]{}\n", c.name, list.join(", "), because(&c.why));
+                }
+                Some(hs) => {
+                    let h = hs.first().map_or("", String::as_str);
+                    *t += &format!("{} = {}{}\n", c.name, quoted(h), because(&c.why));
+                }
+                None if c.required => {
+                    *t += &format!(
+                        "# {} = \"?\"   # REQUIRED: no header found, name it here\n",
+                        c.name
+                    )
+                }
+                None if !c.why.is_empty() => *t += &format!("# {}: {}\n", c.name, c.why),
+                None if c.contract => {
+                    *t += &format!("# {} = \"\"   # optional: not found\n", c.name)
+                }
+                None => {}
+            }
+        }
+        t.push('\n');
+    }
+}
+
 impl Proposal {
-    /// The config file's text. Every contract column is listed: found ones mapped, the others
-    /// as comments to fill in; the technique labels as commented alias lines to edit.
+    /// The config file's text. Every contract column is listed: found ones mapped with the
+    /// values that made the choice, the others as comments to fill in; the technique labels
+    /// as commented alias lines to edit.
     pub fn to_toml(&self) -> String {
         let mut t = String::new();
         t += &format!(
-            "# Written by `practice-report init` {}.
-",
+            "# Written by `practice-report init` {}.\n",
             self.written_from
         );
-        t += "# Check each line; `practice-report validate` reads the files with it.
-
-";
+        t += "# Check each line; `practice-report validate` reads the files with it.\n\n";
         t += "practice_name = \"Practice report\"\n\n";
-        t += "[input]\n";
-        t += &format!("sessions = {}\n", quoted(&self.sessions.to_string_lossy()));
-        t += &format!("feedback = {}\n", quoted(&self.feedback.to_string_lossy()));
-        t += &format!("delimiter = {}\n", quoted(&self.delimiter));
-        match &self.date_format {
-            Some(f) => t += &format!("date_format = {}\n", quoted(f)),
-            None => t += "# date_format: the dates are YYYY-MM-DD, the default\n",
+        self.sessions.to_toml("sessions", &mut t);
+        self.feedback.to_toml("feedback", &mut t);
+        if let Some((values, why)) = &self.not_attended {
+            t += "# Bookings with these statuses were not treatments: counted as not attended.\n";
+            t += "[status]\n";
+            let list: Vec<String> = values.iter().map(|v| quoted(v)).collect();
+            t += &format!("not_attended = [{}]{}\n\n", list.join(", "), because(why));
         }
-        for (table, columns) in [
-            ("sessions", &self.session_columns),
-            ("feedback", &self.feedback_columns),
-        ] {
-            t += &format!("\n# contract column = the header in your {table} export\n");
-            t += &format!("[columns.{table}]\n");
-            for (name, header, required) in columns.iter() {
-                match header {
-                    Some(h) => t += &format!("{name} = {}\n", quoted(h)),
-                    None if *required => {
-                        t += &format!(
-                            "# {name} = \"?\"   # REQUIRED: no header found, name it here\n"
-                        )
-                    }
-                    None => t += &format!("# {name} = \"\"   # optional: not found\n"),
-                }
-            }
-        }
-        t += "\n# The technique labels found (normalised), with how many of the rows read have\n";
+        t += "# The technique labels found (normalised), with how many of the rows read have\n";
         t += "# each. To count two spellings as one technique, uncomment a line and name the\n";
         t += "# label it is the same as, e.g. \"dry_needle\" = \"dry_needling\".\n";
         t += "[techniques.aliases]\n";
@@ -718,17 +792,35 @@ low_sample = 5
 
     #[test]
     fn a_proposal_reads_back() {
+        let col = |name, headers: Option<Vec<&str>>, required| ColumnProposal {
+            name,
+            required,
+            contract: true,
+            headers: headers.map(|hs| hs.into_iter().map(str::to_string).collect()),
+            why: "ids like \"B-1\"".to_string(),
+        };
         let p = Proposal {
-            sessions: "/data/Bookings \"Oct\".csv".into(),
-            feedback: "fb.csv".into(),
-            delimiter: ";".to_string(),
-            date_format: Some("%d.%m.%Y".to_string()),
-            session_columns: vec![
-                ("session_id", Some("Booking #".to_string()), true),
-                ("therapist", None, true),
-                ("fee", None, false),
-            ],
-            feedback_columns: vec![("session_id", Some("Booking #".to_string()), true)],
+            sessions: FileProposal {
+                path: "/data/Bookings \"Oct\".csv".into(),
+                delimiter: Some(";".to_string()),
+                date_format: Some(("%d.%m.%Y".to_string(), "dates like \"31.10.2026\"".into())),
+                decimal_comma: Some("numbers like \"6,5\"".into()),
+                header_row: Some((4, "title rows above it".into())),
+                columns: vec![
+                    col("session_id", Some(vec!["Booking #"]), true),
+                    col("client_name", Some(vec!["First Name", "Last Name"]), false),
+                    col("therapist", None, true),
+                    col("body_region", Some(vec![]), true),
+                    col("fee", None, false),
+                ],
+                ..FileProposal::default()
+            },
+            feedback: FileProposal {
+                path: "fb.xlsx".into(),
+                columns: vec![col("session_id", Some(vec!["Booking #"]), true)],
+                ..FileProposal::default()
+            },
+            not_attended: Some((vec!["no_show".into()], "found: no_show 2".into())),
             techniques: vec![("dry_needling".to_string(), 12)],
             written_from: "from test".to_string(),
         };
@@ -738,13 +830,28 @@ low_sample = 5
             s.input.sessions.path.as_deref(),
             Some(Path::new("/data/Bookings \"Oct\".csv"))
         );
-        assert_eq!(s.input.both.delimiter.as_deref(), Some(";"));
-        assert_eq!(s.input.both.date_format.as_deref(), Some("%d.%m.%Y"));
+        assert_eq!(s.input.sessions.delimiter.as_deref(), Some(";"));
+        assert_eq!(s.input.sessions.date_format.as_deref(), Some("%d.%m.%Y"));
+        assert_eq!(s.input.sessions.decimal.as_deref(), Some(","));
+        assert_eq!(s.input.sessions.header_row, Some(4));
+        assert_eq!(s.input.feedback.delimiter, None);
         assert_eq!(
             s.columns.sessions.alias("session_id"),
             Some(&HeaderName::One("Booking #".into()))
         );
+        assert_eq!(
+            s.columns.sessions.alias("client_name"),
+            Some(&HeaderName::Joined(vec![
+                "First Name".into(),
+                "Last Name".into()
+            ]))
+        );
+        assert_eq!(
+            s.columns.sessions.alias("body_region"),
+            Some(&HeaderName::One(String::new()))
+        );
         assert_eq!(s.columns.sessions.alias("therapist"), None);
+        assert_eq!(s.status.not_attended, vec!["no_show".to_string()]);
         assert!(text.contains("# therapist = \"?\"   # REQUIRED"), "{text}");
         assert!(text.contains("# \"dry_needling\" = \"dry_needling\"   # 12 rows"));
         assert!(s.techniques.aliases.is_empty());

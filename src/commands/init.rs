@@ -1,36 +1,23 @@
-//! `init`: a clinic's first run with its own exports. Reads each file's header and first
-//! rows, proposes the config (delimiter, date format, header mapping, technique labels),
-//! writes it, and says in plain words what it mapped, what it could not, and what to run next.
+//! `init`: a clinic's first run with its own exports. Reads each file's first rows (a CSV
+//! file in any encoding, or a spreadsheet), proposes the config (how each file is written,
+//! which header is which column, the not-attended statuses, the technique labels), writes it
+//! with a comment per choice, and says in plain words what it chose and why, what it could
+//! not, and what to run next.
+
+use std::collections::HashSet;
 
 use crate::cli::InitArgs;
-use crate::config::Proposal;
+use crate::config::{FileProposal, Proposal};
 use crate::error::{echo, Error, Result, EXIT_INPUT};
-use crate::ingest::columns::{feedback as fcol, session as scol};
-use crate::ingest::columns::{ColumnSpec, FEEDBACK, SESSIONS};
+use crate::ingest::columns::{
+    feedback as fcol, session as scol, Col, ColumnSpec, FEEDBACK, SESSIONS,
+};
 use crate::ingest::detect::{self, Sample};
+use crate::ingest::propose::{self, Proposed};
 use crate::model::normalise_label;
 
 /// How many rows of each file are read to detect formats and labels.
 const SAMPLE_ROWS: usize = 5000;
-
-/// The sampled values of contract column `c` (none when no header holds it).
-fn column<'s>(sample: &'s Sample, map: &[Option<usize>], c: usize) -> Vec<&'s str> {
-    map[c].map_or_else(Vec::new, |h| {
-        sample
-            .rows
-            .iter()
-            .filter_map(|r| r.get(h).map(String::as_str))
-            .collect()
-    })
-}
-
-/// The index of a contract column.
-fn position(specs: &[ColumnSpec], name: &str) -> usize {
-    specs
-        .iter()
-        .position(|c| c.name == name)
-        .expect("a contract column")
-}
 
 pub fn run(args: &InitArgs) -> Result<i32> {
     if args.config.exists() && !args.force {
@@ -40,54 +27,52 @@ pub fn run(args: &InitArgs) -> Result<i32> {
     }
     let sessions = detect::sample(&args.sessions, SAMPLE_ROWS)?;
     let feedback = detect::sample(&args.feedback, SAMPLE_ROWS)?;
-    let s_map = detect::map_headers(&sessions.headers, SESSIONS);
-    let f_map = detect::map_headers(&feedback.headers, FEEDBACK);
-
-    let mut dates = column(&sessions, &s_map, position(SESSIONS, scol::DATE.name));
-    dates.extend(column(
-        &feedback,
-        &f_map,
-        position(FEEDBACK, fcol::SUBMITTED.name),
-    ));
-    let guess = detect::detect_date_format(dates);
+    let absolute = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let s = propose::sessions(&sessions, &absolute(&args.sessions));
+    let ids: HashSet<String> = header_of(&sessions, &s.file, scol::SESSION_ID.index)
+        .map(|h| sessions.values(h).into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let f = propose::feedback(&feedback, &absolute(&args.feedback), &ids);
 
     let mut labels = std::collections::BTreeMap::<String, usize>::new();
-    for raw in column(&sessions, &s_map, position(SESSIONS, scol::TECHNIQUE.name)) {
-        let label = normalise_label(raw);
-        if !label.is_empty() {
-            *labels.entry(label).or_default() += 1;
+    if let Some(h) = header_of(&sessions, &s.file, scol::TECHNIQUE.index) {
+        for raw in sessions.values(h) {
+            let label = normalise_label(raw);
+            if !label.is_empty() {
+                *labels.entry(label).or_default() += 1;
+            }
         }
     }
     let mut techniques: Vec<(String, usize)> = labels.into_iter().collect();
     techniques.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
-    let delimiter_text = |d: u8| match d {
-        b'\t' => "tab".to_string(),
-        d => (d as char).to_string(),
-    };
-    if sessions.delimiter != feedback.delimiter {
-        super::warn(&format!(
-            "practice-report: warning: the files look split by different delimiters ({:?} and \
-             {:?}); both are read with the first: export both the same way",
-            delimiter_text(sessions.delimiter),
-            delimiter_text(feedback.delimiter)
-        ));
-    }
-    let absolute = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let mapped = |sample: &Sample, map: &[Option<usize>], specs: &[ColumnSpec]| {
-        specs
-            .iter()
-            .zip(map)
-            .map(|(c, h)| (c.name, h.map(|h| sample.headers[h].clone()), c.required))
-            .collect::<Vec<_>>()
-    };
+    let found: Vec<&(String, usize, bool)> = s.statuses.iter().filter(|(_, _, m)| *m).collect();
+    // The values found, and the contract's defaults for the months to come.
+    let not_attended = (!s.statuses.is_empty()).then(|| {
+        let mut values: Vec<String> = found.iter().map(|(l, _, _)| l.clone()).collect();
+        for d in crate::config::NOT_ATTENDED {
+            if !values.iter().any(|v| v == d) {
+                values.push(d.to_string());
+            }
+        }
+        let why = if found.is_empty() {
+            "none found in the rows read; the contract's list".to_string()
+        } else {
+            format!(
+                "found {}; then the contract's list",
+                found
+                    .iter()
+                    .map(|(l, n, _)| format!("{l} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        (values, why)
+    });
     let proposal = Proposal {
-        sessions: absolute(&args.sessions),
-        feedback: absolute(&args.feedback),
-        delimiter: delimiter_text(sessions.delimiter),
-        date_format: guess.format.clone(),
-        session_columns: mapped(&sessions, &s_map, SESSIONS),
-        feedback_columns: mapped(&feedback, &f_map, FEEDBACK),
+        sessions: s.file.clone(),
+        feedback: f.file.clone(),
+        not_attended,
         techniques,
         written_from: format!(
             "on {} from the first rows of {} and {}",
@@ -102,71 +87,16 @@ pub fn run(args: &InitArgs) -> Result<i32> {
 
     let mut text = format!("Wrote {}.\n", args.config.display());
     let mut missing = Vec::new();
-    for (file, sample, map, specs) in [
-        (&args.sessions, &sessions, &s_map, SESSIONS),
-        (&args.feedback, &feedback, &f_map, FEEDBACK),
+    for (file, sample, proposed, specs) in [
+        (&args.sessions, &sessions, &s, SESSIONS),
+        (&args.feedback, &feedback, &f, FEEDBACK),
     ] {
-        text += &format!(
-            "\n{}: {} columns split by {:?}, {} rows read\n",
-            file.display(),
-            sample.headers.len(),
-            delimiter_text(sample.delimiter),
-            sample.rows.len()
-        );
-        let taken: Vec<bool> = (0..sample.headers.len())
-            .map(|h| map.contains(&Some(h)))
-            .collect();
-        for (spec, h) in specs.iter().zip(map.iter()) {
-            match h {
-                Some(h) => {
-                    text += &format!("  {:<15} <- {:?}\n", spec.name, echo(&sample.headers[*h]))
-                }
-                None if spec.required => {
-                    let near = detect::closest(spec, &sample.headers, &taken);
-                    let near = if near.is_empty() {
-                        "no header left to choose from".to_string()
-                    } else {
-                        format!(
-                            "closest headers: {}",
-                            crate::error::echo_list(near.iter().map(String::as_str), |s| {
-                                format!("{s:?}")
-                            })
-                        )
-                    };
-                    text += &format!("  {:<15} NOT FOUND (required); {near}\n", spec.name);
-                    missing.push(format!("{} in {}", spec.name, file.display()));
-                }
-                None => text += &format!("  {:<15} not found (optional)\n", spec.name),
-            }
-        }
-        let unused: Vec<&str> = sample
-            .headers
-            .iter()
-            .zip(&taken)
-            .filter(|(_, &t)| !t)
-            .map(|(h, _)| h.as_str())
-            .collect();
-        if !unused.is_empty() {
-            text += &format!(
-                "  not used: {}\n",
-                crate::error::echo_list(unused.into_iter(), |s| format!("{s:?}"))
-            );
-        }
+        text += &describe(file, sample, proposed, specs, &mut missing);
     }
-    text += &match (&guess.format, guess.total) {
-        (_, 0) => "\nDates: none found to look at; YYYY-MM-DD assumed.\n".to_string(),
-        (None, _) => "\nDates: YYYY-MM-DD (the default).\n".to_string(),
-        (Some(f), _) => format!("\nDates: {f} (as chrono writes it).\n"),
-    };
-    if guess.ambiguous {
-        text += "  Every date read could be day-first or month-first (no day above 12): \
-                  day-first was taken. If your export writes month first, change date_format.\n";
-    }
-    if guess.unread > 0 {
-        text += &format!(
-            "  {} of {} dates read do not match it; validate will name them.\n",
-            guess.unread, guess.total
-        );
+    if s.linked || f.linked {
+        text +=
+            "\nSurvey answers are linked by client and date: each goes with the client's latest \
+                 session on or before it, at most 14 days before ([feedback] link_days).\n";
     }
     text += &format!(
         "Techniques: {} labels found, listed in {} to merge spellings.\n",
@@ -194,4 +124,160 @@ pub fn run(args: &InitArgs) -> Result<i32> {
     }
     super::say(&text)?;
     Ok(if missing.is_empty() { 0 } else { EXIT_INPUT })
+}
+
+/// The first header proposed for column `c`, as an index into the sample's headers.
+fn header_of(sample: &Sample, file: &FileProposal, c: usize) -> Option<usize> {
+    let header = file.columns.get(c)?.headers.as_ref()?.first()?;
+    sample.headers.iter().position(|h| h == header)
+}
+
+/// What `init` says of one file: its shape, each column with the values that made it, the
+/// statuses, the forms.
+fn describe(
+    file: &std::path::Path,
+    sample: &Sample,
+    proposed: &Proposed,
+    specs: &[ColumnSpec],
+    missing: &mut Vec<String>,
+) -> String {
+    let p = &proposed.file;
+    let mut text = match &sample.delimiter {
+        Some(d) => format!(
+            "\n{}: {} columns split by {:?}, {} rows read\n",
+            file.display(),
+            sample.headers.len(),
+            match d {
+                b'\t' => "tab".to_string(),
+                d => (*d as char).to_string(),
+            },
+            sample.rows.len()
+        ),
+        None => format!(
+            "\n{}: a spreadsheet, its first sheet: {} columns, {} rows read\n",
+            file.display(),
+            sample.headers.len(),
+            sample.rows.len()
+        ),
+    };
+    if let Some((e, why)) = &p.encoding {
+        text += &format!("  encoding {e}: {why}\n");
+    } else if sample.utf16 {
+        text += "  UTF-16 (its byte-order mark says so): read as such\n";
+    }
+    if let Some((n, why)) = &p.header_row {
+        text += &format!("  header on line {n}: {why}\n");
+    }
+    if let Some(line) = sample.footer {
+        text += &format!("  a total row on line {line} ends the data: it is not read\n");
+    }
+    for (spec, c) in specs.iter().zip(&p.columns) {
+        match &c.headers {
+            Some(hs) if hs.is_empty() => {
+                text += &format!("  {:<15} (none: {})\n", spec.name, c.why)
+            }
+            Some(hs) => {
+                let named = hs
+                    .iter()
+                    .map(|h| format!("{:?}", echo(h)))
+                    .collect::<Vec<_>>()
+                    .join(" + ");
+                text += &format!("  {:<15} <- {named}   ({})\n", spec.name, c.why);
+            }
+            None if spec.required && !skipped(spec, proposed) => {
+                let near = detect::closest(spec, &sample.headers, &proposed.taken);
+                let near = if near.is_empty() {
+                    "no header left to choose from".to_string()
+                } else {
+                    format!(
+                        "closest headers: {}",
+                        crate::error::echo_list(near.iter().map(String::as_str), |s| {
+                            format!("{s:?}")
+                        })
+                    )
+                };
+                text += &format!("  {:<15} NOT FOUND (required); {near}\n", spec.name);
+                missing.push(format!("{} in {}", spec.name, file.display()));
+            }
+            None if spec.contract && !skipped(spec, proposed) => {
+                text += &format!("  {:<15} not found (optional)\n", spec.name)
+            }
+            None => {}
+        }
+    }
+    if !proposed.statuses.is_empty() {
+        let list = proposed
+            .statuses
+            .iter()
+            .map(|(l, n, missed)| {
+                let l = if l.is_empty() { "(empty)" } else { l.as_str() };
+                format!("{l} {n}{}", if *missed { " (not attended)" } else { "" })
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        text += &format!("  statuses: {list}\n");
+    }
+    let unused: Vec<&str> = sample
+        .headers
+        .iter()
+        .zip(&proposed.taken)
+        .filter(|(_, &t)| !t)
+        .map(|(h, _)| h.as_str())
+        .collect();
+    if !unused.is_empty() {
+        text += &format!(
+            "  not used: {}\n",
+            crate::error::echo_list(unused.into_iter(), |s| format!("{s:?}"))
+        );
+    }
+    for (what, why) in [
+        ("decimal comma", &p.decimal_comma),
+        ("amounts of money", &p.money),
+        ("lengths as a clock (1h 30m)", &p.clock),
+    ] {
+        if let Some(why) = why {
+            text += &format!("  {what}: {why}\n");
+        }
+    }
+    if let Some((sep, why)) = &p.list_separator {
+        text += &format!("  body regions separated by {sep:?}: {why}\n");
+    }
+    text += &match (&proposed.date, &p.date_format) {
+        (None, _) => "  Dates: none found to look at; YYYY-MM-DD assumed.\n".to_string(),
+        (Some(g), _) if g.total == 0 => {
+            "  Dates: none found to look at; YYYY-MM-DD assumed.\n".to_string()
+        }
+        (Some(_), None) => "  Dates: YYYY-MM-DD or date cells (the default).\n".to_string(),
+        (Some(g), Some((f, _))) => format!(
+            "  Dates: {f} (as chrono writes it), e.g. {:?}.\n",
+            g.example.as_deref().unwrap_or_default()
+        ),
+    };
+    if let Some(g) = &proposed.date {
+        if g.ambiguous {
+            text += "  Every date read could be day-first or month-first (no day above 12): \
+                     day-first was taken. If your export writes month first, change date_format.\n";
+        }
+        if g.unread > 0 {
+            text += &format!(
+                "  {} of {} dates read do not match it; validate will name them.\n",
+                g.unread, g.total
+            );
+        }
+    }
+    text
+}
+
+/// A required column another one stands in for: the feedback's session id in a survey
+/// linked by client, the length when start and end give it.
+fn skipped(spec: &ColumnSpec, proposed: &Proposed) -> bool {
+    let has = |c: Col| {
+        proposed
+            .file
+            .columns
+            .iter()
+            .any(|p| p.name == c.name && p.headers.as_ref().is_some_and(|h| !h.is_empty()))
+    };
+    (spec.name == fcol::SESSION_ID.name && proposed.linked)
+        || (spec.name == scol::DURATION_MIN.name && has(scol::START) && has(scol::END))
 }

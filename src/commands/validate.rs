@@ -22,9 +22,63 @@ pub fn run(cfg: &Config) -> Result<i32> {
         })?;
     }
     if cfg.verbosity > Verbosity::Quiet {
-        super::say(&summary(&ingested, &rejects_path, cfg.verbosity))?;
+        let mut text = summary(&ingested, &rejects_path, cfg.verbosity);
+        for (path, file, q, section) in [
+            (
+                &cfg.sessions,
+                &cfg.ingest.sessions,
+                &ingested.quality.sessions,
+                "sessions",
+            ),
+            (
+                &cfg.feedback,
+                &cfg.ingest.feedback,
+                &ingested.quality.feedback,
+                "feedback",
+            ),
+        ] {
+            if file.encoding.is_none() {
+                text += &encoding_hint(path, q, &ingested, section);
+            }
+        }
+        super::say(&text)?;
     }
     Ok(super::exit_code(cfg, &ingested))
+}
+
+/// When more than 1% of a file's rows are not valid UTF-8 (a spreadsheet re-saved as CSV on
+/// Windows), the line that names the encoding that reads the file cleanly, if one does.
+fn encoding_hint(path: &Path, q: &FileQuality, ingested: &Ingested, section: &str) -> String {
+    let invalid = ingested
+        .rejects
+        .iter()
+        .filter(|r| r.file == q.file && r.kind.ends_with("invalid UTF-8"))
+        .count() as u64;
+    if q.rows == 0 || invalid * 100 <= q.rows {
+        return String::new();
+    }
+    let mut sample = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, 8 << 20), &mut sample)
+    });
+    match read
+        .ok()
+        .and_then(|_| crate::ingest::source::guess_encoding(&sample))
+    {
+        Some(e) => format!(
+            "{}: {invalid} of {} rows are not valid UTF-8; the file reads cleanly as {}: add \
+             encoding = \"{}\" under [input.{section}] in the config\n",
+            q.file,
+            q.rows,
+            e.name(),
+            e.name().to_lowercase()
+        ),
+        None => format!(
+            "{}: {invalid} of {} rows are not valid UTF-8, and no one encoding reads the file \
+             cleanly: export it again as UTF-8\n",
+            q.file, q.rows
+        ),
+    }
 }
 
 /// The account of both files, as printed by `validate`.
@@ -40,6 +94,7 @@ pub fn summary(ingested: &Ingested, rejects_path: &Path, verbosity: Verbosity) -
             q,
             &ingested.reject_reasons(input),
             input == Input::Feedback,
+            input == Input::Sessions && ingested.has_status,
         );
         if verbosity >= Verbosity::Verbose && !q.absent_columns.is_empty() {
             let _ = writeln!(
@@ -58,16 +113,32 @@ pub fn summary(ingested: &Ingested, rejects_path: &Path, verbosity: Verbosity) -
     out
 }
 
-fn file_summary(out: &mut String, q: &FileQuality, reasons: &[(String, u64)], superseded: bool) {
+fn file_summary(
+    out: &mut String,
+    q: &FileQuality,
+    reasons: &[(String, u64)],
+    superseded: bool,
+    not_attended: bool,
+) {
     let _ = write!(
         out,
         "{}: {} rows read, {} accepted, {} rejected",
         q.file, q.rows, q.accepted, q.rejected
     );
+    if not_attended {
+        let _ = write!(out, ", {} not attended", q.not_attended);
+    }
     if superseded {
         let _ = write!(out, ", {} superseded", q.superseded);
     }
     out.push('\n');
+    if q.footer_rows > 0 {
+        let _ = writeln!(
+            out,
+            "  a total row ends the data: it and the {} rows after it are not read",
+            q.footer_rows - 1
+        );
+    }
     for (reason, n) in reasons.iter().take(TOP_REASONS) {
         let _ = writeln!(out, "  {n:>8}  {reason}");
     }

@@ -13,6 +13,7 @@ pub mod detect;
 mod feedback;
 mod index;
 mod labels;
+pub mod propose;
 mod sessions;
 mod sheet;
 pub mod source;

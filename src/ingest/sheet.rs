@@ -62,6 +62,26 @@ fn open(path: &Path, bytes: Vec<u8>) -> Result<Sheets<Cursor<Vec<u8>>>> {
     }
 }
 
+/// The first rows of a workbook's first sheet as text, blank rows left out, with their sheet
+/// row numbers: what `init` looks at.
+pub fn first_rows(path: &Path, bytes: Vec<u8>, n: usize) -> Result<Vec<(u64, Vec<String>)>> {
+    let read = read_sheet(path, bytes, None, Some(1), &Forms::default(), "input", true)?;
+    let mut rows = Vec::with_capacity(n.min(read.rows.len() + 1));
+    if !read.headers.iter().all(String::is_empty) {
+        rows.push((read.header_line, read.headers));
+    }
+    for (line, record) in read.rows.into_iter().take(n) {
+        rows.push((
+            line,
+            record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                .collect(),
+        ));
+    }
+    Ok(rows)
+}
+
 /// Reads the sheet `sheet` (default the first) of the workbook in `bytes`; the header is on
 /// sheet row `header_row` (default: the first row that is not empty). `key` names the config
 /// table for messages.
@@ -72,6 +92,20 @@ pub(super) fn read(
     header_row: Option<u64>,
     forms: &Forms,
     key: &str,
+) -> Result<SheetRows> {
+    read_sheet(path, bytes, sheet, header_row, forms, key, false)
+}
+
+/// [`read`]; `every_column`: the rows as wide as the sheet, not cut at the header's last
+/// name.
+fn read_sheet(
+    path: &Path,
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+    header_row: Option<u64>,
+    forms: &Forms,
+    key: &str,
+    every_column: bool,
 ) -> Result<SheetRows> {
     let mut book = open(path, bytes)?;
     let names = book.sheet_names();
@@ -141,7 +175,11 @@ pub(super) fn read(
     while headers.last().is_some_and(String::is_empty) {
         headers.pop();
     }
-    let width = headers.len();
+    let width = if every_column {
+        lead + range.width()
+    } else {
+        headers.len()
+    };
     let header_line = header.map_or(header_row.unwrap_or(1), |(line, _)| line);
     let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();
