@@ -66,7 +66,7 @@ pub fn sample(path: &Path, max_rows: usize) -> Result<Sample> {
     if super::source::is_spreadsheet(&bytes) {
         file.read_to_end(&mut bytes).map_err(read_err)?;
         let rows = super::sheet::first_rows(path, bytes, max_rows + HEADER_WITHIN)?;
-        return Ok(shape(rows, None, None, false, max_rows, true));
+        return Ok(shape(rows, None, None, false, max_rows));
     }
     let mut utf16 = false;
     let mut encoding = None;
@@ -110,20 +110,13 @@ pub fn sample(path: &Path, max_rows: usize) -> Result<Sample> {
         }
         rows.push((line, fields));
     }
-    Ok(shape(
-        rows,
-        Some(delimiter),
-        encoding,
-        utf16,
-        max_rows,
-        false,
-    ))
+    Ok(shape(rows, Some(delimiter), encoding, utf16, max_rows))
 }
 
 /// A word of `text` with a letter beyond ASCII, to show what an encoding reads.
 fn accented_word(text: &str) -> String {
     text.split(|c: char| !c.is_alphanumeric())
-        .find(|w| w.chars().any(|c| !c.is_ascii()))
+        .find(|w| !w.is_ascii())
         .unwrap_or_default()
         .to_string()
 }
@@ -135,7 +128,6 @@ fn shape(
     encoding: Option<(&'static encoding_rs::Encoding, String)>,
     utf16: bool,
     max_rows: usize,
-    sheet: bool,
 ) -> Sample {
     let filled = |r: &[String]| r.iter().filter(|f| !f.is_empty()).count();
     let widest = rows
@@ -189,7 +181,6 @@ fn shape(
             out.push(r);
         }
     }
-    let _ = sheet;
     Sample {
         delimiter,
         encoding,
@@ -516,7 +507,7 @@ mod tests {
                 vec!["printed by x".to_string(), String::new(), String::new()],
             ),
         ];
-        let s = shape(rows, Some(b','), None, false, 100, false);
+        let s = shape(rows, Some(b','), None, false, 100);
         assert_eq!((s.header_line, s.header_row_needed), (4, true));
         assert_eq!(s.headers, vec!["Date", "Patient", "Fee"]);
         assert_eq!(s.rows.len(), 1);

@@ -143,10 +143,6 @@ impl<'a> Mapper<'a> {
         v
     }
 
-    fn text(&self, h: usize) -> String {
-        format!("{:?}", crate::error::echo(&self.sample.headers[h]))
-    }
-
     fn example(&self, h: usize) -> String {
         self.values(h)
             .first()
@@ -251,9 +247,7 @@ pub fn sessions(sample: &Sample, path: &std::path::Path) -> Proposed {
         let why = format!("labels like {}", m.example(h));
         m.take(s::TECHNIQUE, h, why);
     }
-    if let Some(h) = m.by_keys(&m.names(s::STATUS, &[]), |h| {
-        !m.values(h).is_empty() || true
-    }) {
+    if let Some(h) = m.by_keys(&m.names(s::STATUS, &[]), |_| true) {
         m.take(s::STATUS, h, "the booking's state".to_string());
     }
     // The date: a start or appointment date before any other, and never the day the
@@ -622,7 +616,8 @@ pub fn feedback(
         m.take(f::SUBMITTED, h, why);
     }
     let has = |w: &[String], p: &str| w.iter().any(|x| x.starts_with(p));
-    let rules: [(Col, &dyn Fn(&[String]) -> bool, bool); 5] = [
+    type Words<'w> = &'w dyn Fn(&[String]) -> bool;
+    let rules: [(Col, Words<'_>, bool); 5] = [
         (
             f::SORENESS_HOURS,
             &|w| has(w, "sore") && has(w, "hour"),
@@ -646,13 +641,7 @@ pub fn feedback(
         ),
     ];
     for (c, words, numeric) in rules {
-        let check = |h: usize| {
-            if numeric {
-                m.number(h, false).is_some()
-            } else {
-                !m.values(h).is_empty() || true
-            }
-        };
+        let check = |h: usize| !numeric || m.number(h, false).is_some();
         if let Some(h) = m
             .by_keys(&m.names(c, &[]), check)
             .or_else(|| m.by_words(words, check))
@@ -731,7 +720,13 @@ fn forms(m: &Mapper<'_>, path: &std::path::Path, date: Option<usize>) -> FilePro
         m.number(h, true).is_some_and(|f| f.decimal_comma)
             && m.values(h).iter().any(|v| v.contains(','))
     }) {
-        file.decimal_comma = Some(format!("numbers like {}", m.example(h)));
+        let shown = m
+            .values(h)
+            .into_iter()
+            .find(|v| v.contains(','))
+            .map(|v| format!("{:?}", crate::error::echo(v)))
+            .unwrap_or_default();
+        file.decimal_comma = Some(format!("numbers like {shown}"));
     }
     file
 }
@@ -748,10 +743,9 @@ fn columns(m: &Mapper<'_>) -> Vec<ColumnProposal> {
             headers: found
                 .as_ref()
                 .map(|(hs, _)| hs.iter().map(|&h| m.sample.headers[h].clone()).collect()),
-            why: found.as_ref().map_or_else(String::new, |(hs, why)| {
-                let _ = hs.iter().map(|&h| m.text(h)).count();
-                why.clone()
-            }),
+            why: found
+                .as_ref()
+                .map_or_else(String::new, |(_, why)| why.clone()),
         })
         .collect()
 }

@@ -214,9 +214,11 @@ fn text(cell: &Data, forms: &Forms) -> String {
             number((dt.as_f64() * 1440.0 * 1e6).round() / 1e6, forms)
         }
         Data::DateTime(dt) => {
-            let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+            let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
+            // A serial day holds its time as a fraction: 10:00 may come back as 09:59:59.999.
             match chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(mo), u32::from(d))
                 .and_then(|date| date.and_hms_opt(u32::from(h), u32::from(mi), u32::from(s)))
+                .map(|t| t + chrono::Duration::seconds(i64::from(ms >= 500)))
             {
                 Some(t) => date_time(t, &forms.date),
                 None => number(dt.as_f64(), forms),

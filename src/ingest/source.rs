@@ -127,7 +127,10 @@ impl<'a> Source<'a> {
 }
 
 /// The encoding that reads `sample` (a file's first bytes, not valid UTF-8) cleanly, if one
-/// does: what `init` proposes and `validate` names.
+/// does: what `init` proposes and `validate` names. chardetng's guess is weighed against
+/// Windows-1252 (what a spreadsheet on a Western Windows saves): the one whose text has fewer
+/// symbols where letters belong wins, Windows-1252 on a tie (`Núñez` reads the same in
+/// windows-1250 but for its `ñ`; Polish in windows-1252 turns `ł` into `³`).
 pub fn guess_encoding(sample: &[u8]) -> Option<&'static Encoding> {
     if let Some(e) = utf16_bom(sample) {
         return Some(e);
@@ -135,14 +138,29 @@ pub fn guess_encoding(sample: &[u8]) -> Option<&'static Encoding> {
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(sample, true);
     let guess = detector.guess(None, false);
-    let (text, _, had_errors) = guess.decode(sample);
-    // A guess that still needs replacement characters reads nothing cleanly; nor does one
-    // that turns the text into control characters.
-    let clean = !had_errors
-        && !text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
-    (clean && guess != encoding_rs::UTF_8).then_some(guess)
+    // Symbols and control characters where a name's letters would be; None: not clean.
+    let oddness = |e: &'static Encoding| -> Option<usize> {
+        let (text, _, had_errors) = e.decode(sample);
+        if had_errors
+            || text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return None;
+        }
+        Some(
+            text.chars()
+                .filter(|c| !c.is_ascii() && !c.is_alphabetic())
+                .count(),
+        )
+    };
+    let candidates = [encoding_rs::WINDOWS_1252, guess];
+    candidates
+        .into_iter()
+        .filter(|e| *e != encoding_rs::UTF_8)
+        .filter_map(|e| oddness(e).map(|n| (n, e)))
+        .min_by_key(|(n, _)| *n)
+        .map(|(_, e)| e)
 }
 
 #[cfg(test)]
@@ -169,6 +187,9 @@ mod tests {
              François Côté,Tomás\nInés Peña,Zoë\n",
         );
         assert_eq!(guess_encoding(&resaved), Some(encoding_rs::WINDOWS_1252));
+        let (polish, _, _) = encoding_rs::WINDOWS_1250
+            .encode("client_name\nŁukasz Wąsowski\nMałgorzata Żółć\nJoanna Ślęzak\n");
+        assert_eq!(guess_encoding(&polish), Some(encoding_rs::WINDOWS_1250));
         let mut utf16 = vec![0xFF, 0xFE];
         for u in "name\nTomás\n".encode_utf16() {
             utf16.extend(u.to_le_bytes());

@@ -14,6 +14,7 @@ mod init;
 mod locations;
 mod monthly;
 mod pages;
+mod shapes;
 mod techniques;
 mod trends;
 mod validate;
