@@ -323,6 +323,7 @@ struct Footer {
 impl Footer {
     /// Whether `record` is a row of data: not the footer nor any record after it (which are
     /// counted here).
+    #[inline]
     fn passes(&mut self, record: &csv::ByteRecord) -> bool {
         if self.seen || is_footer(record) {
             self.seen = true;
@@ -333,18 +334,36 @@ impl Footer {
     }
 }
 
-/// A footer row: its first non-empty field is `Total`, `Totals`, `Grand total` or `Summary`.
+/// A footer row: its first non-empty field is `Total`, `Totals`, `Grand total` or `Summary`
+/// (any case, a `:` after it). Read off the bytes: every record of every file is asked.
 fn is_footer(record: &csv::ByteRecord) -> bool {
-    let Some(first) = record
-        .iter()
-        .map(|f| String::from_utf8_lossy(f))
-        .find(|f| !values::trim(f).is_empty())
-    else {
-        return false;
+    // The usual first field, an id, is over at its first byte or its length.
+    let first = match record.get(0) {
+        Some(f) if !f.is_empty() && !f[0].is_ascii_whitespace() => {
+            let starts = f.len() >= 5
+                && matches!(
+                    (f[0] | 0x20, f[1] | 0x20),
+                    (b't', b'o') | (b'g', b'r') | (b's', b'u')
+                );
+            if !starts || f.len() > 13 {
+                return false;
+            }
+            f
+        }
+        _ => match record
+            .iter()
+            .map(|f| f.trim_ascii())
+            .find(|f| !f.is_empty())
+        {
+            Some(f) => f,
+            None => return false,
+        },
     };
-    let t = values::trim(&first).to_lowercase();
-    let t = t.trim_end_matches(':');
-    matches!(t, "total" | "totals" | "grand total" | "summary")
+    let first = first.trim_ascii();
+    let word = first.strip_suffix(b":").unwrap_or(first).trim_ascii_end();
+    [&b"total"[..], b"totals", b"grand total", b"summary"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
 }
 
 impl Table {
@@ -955,4 +974,30 @@ fn threads() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_total_row_is_a_footer_whatever_its_case() {
+        let rec = |fields: &[&str]| csv::ByteRecord::from(fields.to_vec());
+        for footer in [
+            rec(&["Total", "", "85"]),
+            rec(&["", " TOTALS: ", "85"]),
+            rec(&["Grand total"]),
+            rec(&["summary", "x"]),
+        ] {
+            assert!(is_footer(&footer), "{footer:?}");
+        }
+        for row in [
+            rec(&["S1", "Total"]),
+            rec(&["Totally", "x"]),
+            rec(&["", ""]),
+            rec(&["Sub-total"]),
+        ] {
+            assert!(!is_footer(&row), "{row:?}");
+        }
+    }
 }

@@ -32,7 +32,6 @@ pub fn not_attended(label: &str) -> bool {
     ]
     .iter()
     .any(|k| label.contains(k))
-        || label == "dna"
 }
 
 /// The headers a booking was made under: never `date` while another date column exists.
@@ -104,9 +103,9 @@ impl<'a> Mapper<'a> {
 
     /// The first free header whose key is one of `keys` (in the order of `keys`) and whose
     /// values pass `check`.
-    fn by_keys(&self, keys: &[&str], check: impl Fn(usize) -> bool) -> Option<usize> {
+    fn by_keys<K: AsRef<str>>(&self, keys: &[K], check: impl Fn(usize) -> bool) -> Option<usize> {
         keys.iter().find_map(|k| {
-            (0..self.keys.len()).find(|&h| !self.used[h] && self.keys[h] == *k && check(h))
+            (0..self.keys.len()).find(|&h| !self.used[h] && self.keys[h] == k.as_ref() && check(h))
         })
     }
 
@@ -119,28 +118,13 @@ impl<'a> Mapper<'a> {
         (0..self.keys.len()).find(|&h| !self.used[h] && words(&self.words[h]) && check(h))
     }
 
-    /// The column's own name and its synonyms, then `more`.
-    fn names(&self, c: Col, more: &[&'static str]) -> Vec<&'static str> {
+    /// The column's own name (as a key: `sessionid`) and its synonyms, then `more`.
+    fn names(&self, c: Col, more: &[&str]) -> Vec<String> {
         let spec = &self.specs[c.index];
-        let mut v: Vec<&'static str> = vec![];
-        v.extend(spec.synonyms.iter().copied());
-        v.extend(more.iter().copied());
-        let own = spec.name;
-        // The own name first (without its `_`).
-        let own_key: &'static str = match own {
-            "session_id" => "sessionid",
-            "client_id" => "clientid",
-            "client_name" => "clientname",
-            "body_region" => "bodyregion",
-            "duration_min" => "durationmin",
-            "pain_before" => "painbefore",
-            "pain_after" => "painafter",
-            "soreness_hours" => "sorenesshours",
-            "pain_followup" => "painfollowup",
-            other => other,
-        };
-        v.insert(0, own_key);
-        v
+        std::iter::once(key(spec.name))
+            .chain(spec.synonyms.iter().map(|k| k.to_string()))
+            .chain(more.iter().map(|k| k.to_string()))
+            .collect()
     }
 
     fn example(&self, h: usize) -> String {
@@ -252,7 +236,7 @@ pub fn sessions(sample: &Sample, path: &std::path::Path) -> Proposed {
     }
     // The date: a start or appointment date before any other, and never the day the
     // booking was made while another date column exists.
-    let date_keys: Vec<&str> = [
+    let date_keys: Vec<String> = [
         "starttime",
         "start",
         "startdate",
@@ -262,20 +246,18 @@ pub fn sessions(sample: &Sample, path: &std::path::Path) -> Proposed {
         "datetime",
     ]
     .into_iter()
+    .map(str::to_string)
     .chain(
         m.names(s::DATE, &[])
             .into_iter()
-            .filter(|k| !BOOKED.contains(k)),
+            .filter(|k| !BOOKED.contains(&k.as_str())),
     )
     .collect();
     let date = m
         .by_keys(&date_keys, |h| m.reads_dates(h))
         .or_else(|| {
             m.by_words(
-                |w| {
-                    w.iter().any(|w| w == "date" || w == "when")
-                        && !BOOKED.contains(&w.concat().as_str())
-                },
+                |w| w.iter().any(|w| w == "date" || w == "when"),
                 |h| m.reads_dates(h) && !BOOKED.contains(&m.keys[h].as_str()),
             )
         })

@@ -89,8 +89,9 @@ pub(super) struct SessionsRead {
 
 /// A client id as it is compared: an e-mail address in lower case (`Ann@X.com` and
 /// `ann@x.com` are one client).
+#[inline]
 pub(super) fn identity(id: &str) -> Cow<'_, str> {
-    if id.contains('@') && id.chars().any(char::is_uppercase) {
+    if id.as_bytes().contains(&b'@') && id.chars().any(char::is_uppercase) {
         Cow::Owned(id.to_lowercase())
     } else {
         Cow::Borrowed(id)

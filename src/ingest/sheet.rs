@@ -140,7 +140,14 @@ fn read_sheet(
     })?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let sheet_rows = u64::from(first_row) + range.height() as u64;
-    let blank = |row: &[Data]| row.iter().all(|c| text(c, forms).trim().is_empty());
+    // Without making each cell's text: a million rows are asked.
+    let blank = |row: &[Data]| {
+        row.iter().all(|c| match c {
+            Data::Empty => true,
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().is_empty(),
+            _ => false,
+        })
+    };
     let mut rows = range
         .rows()
         .enumerate()
@@ -181,18 +188,26 @@ fn read_sheet(
         headers.len()
     };
     let header_line = header.map_or(header_row.unwrap_or(1), |(line, _)| line);
-    let mut out = Vec::new();
-    let mut record = csv::ByteRecord::new();
+    let mut out = Vec::with_capacity(range.height());
+    let mut made = String::new();
     for (line, row) in rows {
         if blank(row) {
             continue;
         }
-        record.clear();
+        let mut record = csv::ByteRecord::with_capacity(16 * width, width);
         for k in 0..width {
-            let cell = k.checked_sub(lead).and_then(|k| row.get(k));
-            record.push_field(cell.map(|c| text(c, forms)).unwrap_or_default().as_bytes());
+            match k.checked_sub(lead).and_then(|k| row.get(k)) {
+                None | Some(Data::Empty) => record.push_field(b""),
+                // Text cells as they are: no copy of their own.
+                Some(Data::String(s)) => record.push_field(s.as_bytes()),
+                Some(cell) => {
+                    made.clear();
+                    made.push_str(&text(cell, forms));
+                    record.push_field(made.as_bytes());
+                }
+            }
         }
-        out.push((line, record.clone()));
+        out.push((line, record));
     }
     Ok(SheetRows {
         headers,

@@ -233,6 +233,7 @@ impl Forms {
     }
 
     /// A number within `lo ..= hi`.
+    #[inline]
     pub fn number_in(&self, s: &str, lo: f64, hi: Option<f64>) -> Result<f64, ValueError> {
         if !self.decimal_comma {
             return parse_number_in(s, lo, hi);
@@ -241,6 +242,7 @@ impl Forms {
     }
 
     /// A whole number within `lo ..= hi`.
+    #[inline]
     pub fn integer_in(&self, s: &str, lo: i64, hi: i64) -> Result<i64, ValueError> {
         if !self.decimal_comma {
             return parse_integer_in(s, lo, hi);
@@ -249,6 +251,7 @@ impl Forms {
     }
 
     /// A fee: a number, or with `money` an amount (`$1,234.50`, `1.234,50 €`, `CHF 80`).
+    #[inline]
     pub fn fee(&self, s: &str) -> Result<f64, ValueError> {
         if !self.money {
             return self.number_in(s, 0.0, None);
@@ -257,6 +260,7 @@ impl Forms {
     }
 
     /// A session's length in minutes, 1 ..= 480; with `clock` also `1h 30m` and `1:30`.
+    #[inline]
     pub fn duration(&self, s: &str) -> Result<i64, ValueError> {
         if !self.clock || self.number(s).is_ok() {
             return self.integer_in(s, 1, 480);

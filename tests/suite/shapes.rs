@@ -552,3 +552,36 @@ satisfaction = "How satisfied are you with your session? (1-5)"
     let text = squeeze(&pdf_text(&client));
     assert!(text.contains("Body regions not recorded"), "{text}");
 }
+
+#[test]
+fn old_xls_and_opendocument_sheets_read_like_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let twin = contract_run(dir.path());
+    for (book, name) in [
+        ("workbooks/sessions.xls", "xls"),
+        ("workbooks/sessions.ods", "ods"),
+    ] {
+        let out = dir.path().join(name);
+        // Known by their content: the name says nothing.
+        let renamed = dir.path().join(format!("sessions-{name}.dat"));
+        std::fs::copy(shape(book), &renamed).unwrap();
+        let o = run_in(
+            dir.path(),
+            &[
+                "run",
+                "--sessions",
+                &renamed.display().to_string(),
+                "--feedback",
+                &shape("contract/feedback.csv").display().to_string(),
+                "--out",
+                &out.display().to_string(),
+                "--month",
+                "2026-10",
+                "-q",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert!(rejects(&out.join("rejects.csv")).is_empty(), "{name}");
+        same_figures(&out, &twin);
+    }
+}

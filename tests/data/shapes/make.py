@@ -4,7 +4,8 @@ system's spreadsheet with title rows and a Total row, a European CSV, a Windows-
 a UTF-16 text export), beside the same data in the contract's own shape (contract/).
 
 The expected figures are worked out by hand in tests/suite/shapes.rs, not here. Run once with
-`python3 make.py` (needs openpyxl, and msoffcrypto-tool for the password-protected workbook);
+`python3 make.py` (needs openpyxl, xlwt and odfpy, and msoffcrypto-tool for the password-protected
+workbook);
 the files are committed.
 """
 import csv, datetime as dt, io, os
@@ -174,6 +175,48 @@ def clinic_sheet():
     write(f"{HERE}/hostile/damaged.xlsx", "PK\x03\x04 this is no workbook\n", "latin-1")
 
 
+def other_workbooks():
+    """The contract's own sessions as an OpenDocument sheet and as an old `.xls`, numbers as
+    number cells and dates as date cells."""
+    sessions, _ = contract_rows()
+    numeric = {"duration_min", "pain_before", "pain_after", "fee"}
+    import xlwt
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sessions")
+    dates = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for r, row in enumerate(sessions):
+        for c, v in enumerate(row):
+            name = sessions[0][c]
+            if r and name == "date":
+                sheet.write(r, c, dt.date.fromisoformat(v), dates)
+            elif r and name in numeric and v != "":
+                sheet.write(r, c, float(v))
+            else:
+                sheet.write(r, c, v)
+    os.makedirs(f"{HERE}/workbooks", exist_ok=True)
+    book.save(f"{HERE}/workbooks/sessions.xls")
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableRow, TableCell
+    from odf.text import P
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="Sessions")
+    for r, row in enumerate(sessions):
+        tr = TableRow()
+        for c, v in enumerate(row):
+            name = sessions[0][c]
+            if r and name == "date":
+                cell = TableCell(valuetype="date", datevalue=v)
+            elif r and name in numeric and v != "":
+                cell = TableCell(valuetype="float", value=v)
+            else:
+                cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(v)))
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    doc.save(f"{HERE}/workbooks/sessions.ods")
+
+
 def european():
     """A European export: `;`, decimal commas, `1.234,50 €`, `31.10.2026`."""
     rows = [["Booking ref", "Client no.", "Client name", "Staff Name", "Date", "Service",
@@ -210,3 +253,4 @@ if __name__ == "__main__":
     clinic_sheet()
     european()
     resaves()
+    other_workbooks()
