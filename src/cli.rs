@@ -31,6 +31,9 @@ pub enum Command {
     /// The technique comparison: techniques-FROM_TO.pdf and .csv (default: the 12 months
     /// ending with the latest month that has sessions).
     Techniques(PeriodArgs),
+    /// Staff reviews: therapists/NAME.pdf per therapist and therapists-FROM_TO.csv (default:
+    /// the 12 months ending with the latest month that has sessions).
+    Therapists(PeriodArgs),
     /// Client progress summaries: clients/ID.pdf per client and clients-FROM_TO.csv (default:
     /// every client with a session in the latest month that has sessions).
     Clients(ClientArgs),

@@ -33,6 +33,9 @@ pub fn run(cli: cli::Cli) -> Result<i32> {
         cli::Command::Techniques(args) => {
             commands::techniques::run(&args.input.into_config()?, args.from, args.to)
         }
+        cli::Command::Therapists(args) => {
+            commands::therapists::run(&args.input.into_config()?, args.from, args.to)
+        }
         cli::Command::Clients(args) => {
             commands::clients::run(&args.input.into_config()?, args.from, args.to, args.clients)
         }

@@ -7,6 +7,7 @@ pub mod run;
 pub mod sample;
 pub mod shell;
 pub mod techniques;
+pub mod therapists;
 pub mod trends;
 pub mod validate;
 
@@ -191,6 +192,48 @@ pub(crate) fn check_span(
         (Some(from), Some(to)) if from > to => Err(Error::FromAfterTo { from, to }),
         _ => Ok(()),
     }
+}
+
+/// A command that writes one report over a span of months (techniques, therapists): reads,
+/// picks the span, stages and commits the report.
+pub(crate) fn span_report(
+    cfg: &Config,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    report: fn(crate::metrics::Period) -> Report,
+) -> Result<(Vec<Staged>, Ingested)> {
+    check_span(from, to)?;
+    let staging = begin(cfg)?;
+    let (ingested, location) = report_inputs(cfg)?;
+    let span = span(cfg, &ingested, from, to)?;
+    let staged = stage_reports(
+        cfg,
+        staging,
+        &ingested,
+        location.as_deref(),
+        &[report(span)],
+    )?;
+    Ok((staged, ingested))
+}
+
+/// The span of a report over months (techniques, therapists): `--from` / `--to`, by default
+/// the twelve months ending with the report month.
+fn span(
+    cfg: &Config,
+    ingested: &Ingested,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<crate::metrics::Period> {
+    let to = match to {
+        Some(d) => d,
+        None => report_month(cfg, ingested, None)?.to,
+    };
+    let span = match from {
+        Some(from) => crate::metrics::Period { from, to },
+        None => crate::metrics::Period::twelve_months_to(to),
+    };
+    check_span(Some(span.from), Some(span.to))?;
+    Ok(span)
 }
 
 /// Reads and checks both inputs (with a progress bar): the first step of every reporting

@@ -1,6 +1,7 @@
 //! `run`: the monthly batch. Validation (rejects.csv), the monthly report for one month, the
 //! trends report and the technique comparison over the 12 months ending with it, and the
-//! progress summary of every client seen that month; with `--each-location`, also each
+//! progress summary of every client seen that month, the staff reviews over the 12 months;
+//! with `--each-location`, also each
 //! location's monthly, trends and techniques reports in a folder of its own.
 
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use crate::cli::{Config, MonthChoice, Verbosity};
 use crate::error::{Error, Result};
 use crate::metrics::clients::Selection;
 use crate::metrics::Period;
-use crate::report::pipeline::{Report, CLIENTS_FOLDER, LOCATIONS_FOLDER};
+use crate::report::pipeline::{Report, CLIENTS_FOLDER, LOCATIONS_FOLDER, THERAPISTS_FOLDER};
 
 pub fn run(cfg: &Config, month: Option<MonthChoice>, each_location: bool) -> Result<i32> {
     let staging = super::begin(cfg)?;
@@ -30,10 +31,10 @@ pub fn run(cfg: &Config, month: Option<MonthChoice>, each_location: bool) -> Res
     let fonts = super::load_fonts(cfg, &ingested)?;
     let ctx = super::context(cfg, &ingested, &fonts, location.as_deref(), PathBuf::new());
     let mut staged = Vec::new();
-    for report in aggregate
-        .iter()
-        .chain([&Report::Clients(period, Selection::InPeriod)])
-    {
+    for report in aggregate.iter().chain([
+        &Report::Clients(period, Selection::InPeriod),
+        &Report::Therapists(span),
+    ]) {
         staged.push(report.stage(&ctx, &staging)?);
     }
     let mut sites = Vec::new();
@@ -64,7 +65,8 @@ pub fn run(cfg: &Config, month: Option<MonthChoice>, each_location: bool) -> Res
         super::say(&format!(
             "read {} sessions ({} rejected) and {} feedback rows ({} rejected, {} superseded)\n\
              month: {} to {}; techniques: {} to {}\n\
-             wrote {} client summaries into {}\n",
+             wrote {} client summaries into {}\n\
+             wrote {} staff reviews ({} to {}) into {}\n",
             q.sessions.rows,
             q.sessions.rejected,
             q.feedback.rows,
@@ -75,7 +77,11 @@ pub fn run(cfg: &Config, month: Option<MonthChoice>, each_location: bool) -> Res
             span.from,
             span.to,
             staged.iter().map(|s| s.summaries).sum::<usize>(),
-            cfg.out_path(CLIENTS_FOLDER).display()
+            cfg.out_path(CLIENTS_FOLDER).display(),
+            staged.iter().map(|s| s.reviews).sum::<usize>(),
+            span.from,
+            span.to,
+            cfg.out_path(THERAPISTS_FOLDER).display()
         ))?;
         for (name, dir) in &sites {
             super::say(&format!(

@@ -8,6 +8,7 @@ pub mod monthly;
 pub mod outcomes;
 pub mod stats;
 pub mod techniques;
+pub mod therapists;
 pub mod trends;
 
 use chrono::{Datelike, Duration, Months, NaiveDate};

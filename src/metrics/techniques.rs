@@ -137,32 +137,13 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
             .find(|&row| value_str(&baseline, scol::TECHNIQUE.name, row).as_deref() == Some(name))
             .and_then(|row| value_f64(&baseline, "baseline", row))
     };
-    let by_band = bands(&visits, t)?;
-    let band_counts = |technique: Option<&str>| {
-        let mut counts = [(0u64, 0u64); 3];
-        for row in 0..by_band.height() {
-            let name = value_str(&by_band, scol::TECHNIQUE.name, row);
-            if technique.is_some_and(|t| name.as_deref() != Some(t)) {
-                continue;
-            }
-            let band = value_str(&by_band, "band", row);
-            if let Some(b) = BANDS.iter().position(|x| Some(*x) == band.as_deref()) {
-                counts[b].0 += count(&by_band, "eligible", row);
-                counts[b].1 += count(&by_band, "responders", row);
-            }
-        }
-        counts.map(|(n, x)| RateCell::new(n, x, t))
-    };
-    let practice_bands = band_counts(None);
-    let all_eligible: u64 = practice_bands.iter().map(|b| b.eligible).sum();
-    let weights =
-        (all_eligible > 0).then(|| practice_bands.map(|b| b.eligible as f64 / all_eligible as f64));
-    let band_counts = |name: &str| band_counts(Some(name));
-
+    let compared = compare(&visits, scol::TECHNIQUE.name, groups, t)?;
+    let (practice_bands, weights) = (compared.practice_bands, compared.weights);
     let (all_x, all_n) = (overall.responders.responders, overall.responders.eligible);
-    let mut techniques: Vec<TechniqueRow> = groups
+    let techniques: Vec<TechniqueRow> = compared
+        .rows
         .into_iter()
-        .map(|g| {
+        .map(|(g, adjusted)| {
             let (x, n) = (
                 g.outcomes.responders.responders,
                 g.outcomes.responders.eligible,
@@ -172,13 +153,11 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
             TechniqueRow {
                 baseline_pain: baseline_of(&g.name),
                 vs_others,
-                adjusted: adjusted(band_counts(&g.name), weights),
+                adjusted,
                 group: g,
             }
         })
         .collect();
-    rank(&mut techniques);
-
     let (regions, matrix) = matrix(&visits, &techniques, t)?;
     Ok(Techniques {
         period,
@@ -194,6 +173,60 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
     })
 }
 
+/// Groups (techniques, therapists) with their rates by starting-pain band and standardized
+/// to the practice's mix: one implementation for the technique comparison and the staff
+/// reviews.
+pub struct Compared {
+    /// Each group's figures and its adjusted rate, in the groups' order.
+    pub rows: Vec<(Group, Adjusted)>,
+    /// Every group together, by band ([`BANDS`] order).
+    pub practice_bands: [RateCell; 3],
+    /// Each band's share of all eligible sessions: the standard mix. None without one.
+    pub weights: Option<[f64; 3]>,
+}
+
+/// Adjusts the `groups` of `visits` by `key` (as [`groups`] computed them) for starting pain.
+pub fn compare(
+    visits: &DataFrame,
+    key: &str,
+    groups: Vec<Group>,
+    t: &Thresholds,
+) -> Result<Compared> {
+    let by_band = bands(visits, key, t)?;
+    let band_counts = |group: Option<&str>| {
+        let mut counts = [(0u64, 0u64); 3];
+        for row in 0..by_band.height() {
+            let name = value_str(&by_band, key, row);
+            if group.is_some_and(|g| name.as_deref() != Some(g)) {
+                continue;
+            }
+            let band = value_str(&by_band, "band", row);
+            if let Some(b) = BANDS.iter().position(|x| Some(*x) == band.as_deref()) {
+                counts[b].0 += count(&by_band, "eligible", row);
+                counts[b].1 += count(&by_band, "responders", row);
+            }
+        }
+        counts.map(|(n, x)| RateCell::new(n, x, t))
+    };
+    let practice_bands = band_counts(None);
+    let all_eligible: u64 = practice_bands.iter().map(|b| b.eligible).sum();
+    let weights =
+        (all_eligible > 0).then(|| practice_bands.map(|b| b.eligible as f64 / all_eligible as f64));
+    let mut rows: Vec<(Group, Adjusted)> = groups
+        .into_iter()
+        .map(|g| {
+            let a = adjusted(band_counts(Some(&g.name)), weights);
+            (g, a)
+        })
+        .collect();
+    rank(&mut rows);
+    Ok(Compared {
+        rows,
+        practice_bands,
+        weights,
+    })
+}
+
 /// The band of a session's pain_before (for eligible sessions, where it is above 0).
 fn band() -> Expr {
     when(scol::PAIN_BEFORE.col().lt(lit(4.0)))
@@ -203,13 +236,13 @@ fn band() -> Expr {
         .otherwise(lit(BANDS[2]))
 }
 
-/// Eligible sessions and responders by technique and band.
-fn bands(visits: &DataFrame, t: &Thresholds) -> Result<DataFrame> {
+/// Eligible sessions and responders by group (`key`) and band.
+fn bands(visits: &DataFrame, key: &str, t: &Thresholds) -> Result<DataFrame> {
     visits
         .clone()
         .lazy()
         .filter(outcomes::eligible())
-        .group_by([scol::TECHNIQUE.col(), band().alias("band")])
+        .group_by([col(key), band().alias("band")])
         .agg([
             len().alias("eligible"),
             outcomes::responder(t)
@@ -256,20 +289,19 @@ fn adjusted(bands: [RateCell; 3], weights: Option<[f64; 3]>) -> Adjusted {
     out
 }
 
-/// Places by the crude and by the standardized rate, among techniques that have both.
-fn rank(rows: &mut [TechniqueRow]) {
+/// Places by the crude and by the standardized rate, among groups that have both.
+fn rank(rows: &mut [(Group, Adjusted)]) {
     let both: Vec<usize> = (0..rows.len())
         .filter(|&i| {
-            rows[i].group.outcomes.responders.rate.is_some()
-                && rows[i].adjusted.standardized_rate.is_some()
+            rows[i].0.outcomes.responders.rate.is_some() && rows[i].1.standardized_rate.is_some()
         })
         .collect();
     for crude in [true, false] {
         let rate = |i: usize| {
             if crude {
-                rows[i].group.outcomes.responders.rate
+                rows[i].0.outcomes.responders.rate
             } else {
-                rows[i].adjusted.standardized_rate
+                rows[i].1.standardized_rate
             }
             .unwrap_or(0.0)
         };
@@ -277,10 +309,10 @@ fn rank(rows: &mut [TechniqueRow]) {
         order.sort_by(|&a, &b| {
             rate(b)
                 .total_cmp(&rate(a))
-                .then_with(|| rows[a].group.name.cmp(&rows[b].group.name))
+                .then_with(|| rows[a].0.name.cmp(&rows[b].0.name))
         });
         for (place, i) in order.into_iter().enumerate() {
-            let a = &mut rows[i].adjusted;
+            let a = &mut rows[i].1;
             if crude {
                 a.crude_rank = Some(place + 1);
             } else {

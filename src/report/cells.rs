@@ -6,6 +6,7 @@ use super::pdf::chart::Bar;
 use super::pdf::colour::Rgb;
 use super::pdf::table::Cell;
 use crate::metrics::outcomes::{Outcomes, Responders};
+use crate::metrics::techniques::{Adjusted, RateCell};
 
 /// The mean pain reduction with its t-interval.
 pub fn pain_reduction(o: &Outcomes) -> Cell {
@@ -66,4 +67,42 @@ pub fn responder_bar(label: String, o: &Outcomes, colour: Rgb) -> Option<Bar> {
         interval: r.ci95_low.zip(r.ci95_high),
         faint: o.low_sample,
     })
+}
+
+/// A starting-pain band's rate with how many sessions it rests on ("63% (n=51)"), grey when
+/// the sample is low; a dash without a session.
+pub fn band(b: &RateCell) -> Cell {
+    let text = match b.rate {
+        Some(rate) => format!("{} (n={})", format::percent(Some(rate)), b.eligible),
+        None => MISSING.to_string(),
+    };
+    Cell::new(text).shaded(b.low_sample)
+}
+
+/// A group's responder rate as two bars, crude (grey, paler for a low sample) and adjusted
+/// for starting pain (`adjusted_word`: "standardized", "adjusted"), each with its interval.
+pub fn crude_and_adjusted(name: &str, o: &Outcomes, a: &Adjusted, adjusted_word: &str) -> Vec<Bar> {
+    let r = &o.responders;
+    let mut bars = Vec::new();
+    if let Some(rate) = r.rate {
+        bars.push(Bar {
+            label: format!("{name} · crude"),
+            value: rate,
+            colour: super::pdf::colour::GREY,
+            value_label: format::percent(Some(rate)),
+            interval: r.ci95_low.zip(r.ci95_high),
+            faint: o.low_sample,
+        });
+    }
+    if let Some(rate) = a.standardized_rate {
+        bars.push(Bar {
+            label: format!("{name} · {adjusted_word}"),
+            value: rate,
+            colour: super::pdf::colour::PALETTE[0],
+            value_label: format::percent(Some(rate)),
+            interval: a.ci95_low.zip(a.ci95_high),
+            faint: false,
+        });
+    }
+    bars
 }

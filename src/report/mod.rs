@@ -15,5 +15,8 @@ pub mod pipeline;
 pub mod rejects;
 pub mod techniques;
 pub mod techniques_csv;
+pub mod therapists;
+pub mod therapists_csv;
+pub mod tiles;
 pub mod trends;
 pub mod writer;

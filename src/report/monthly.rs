@@ -15,7 +15,7 @@ use super::format::{self, change, Trend, Unit, MISSING};
 use super::labels::Names;
 use super::pdf::chart::{self, Axis, Bar, Reference};
 use super::pdf::table::{self, Cell, Column};
-use super::pdf::{colour, Doc, Fonts, Furniture, Look, LEFT, RIGHT, SMALL};
+use super::pdf::{colour, Doc, Fonts, Furniture, Look};
 
 /// The PDF's bytes.
 pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture) -> Vec<u8> {
@@ -416,38 +416,25 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
             change(c.responder_rate, Unit::Points, true),
         ),
     ];
-    let per_row = 4;
-    let gap = 8.0;
-    let w = (RIGHT - LEFT - gap * (per_row as f32 - 1.0)) / per_row as f32;
-    let h = 66.0;
-    let label = Look::BODY.grey().sized(SMALL);
-    let value = Look::BODY.bold().sized(17.0);
-    let sub = Look::BODY.grey().sized(7.5);
-    for chunk in tiles.chunks(per_row) {
-        doc.ensure(h + gap);
-        let top = doc.y;
-        for (i, (title, big, detail, delta)) in chunk.iter().enumerate() {
-            let x = LEFT + i as f32 * (w + gap);
-            doc.rect(x, top, w, h, colour::BAND);
-            let lines = doc.wrap(title, label, w - 12.0);
-            for (k, l) in lines.iter().take(2).enumerate() {
-                doc.text(x + 6.0, top + 11.0 + k as f32 * 9.5, l, label);
-            }
-            doc.text(x + 6.0, top + 40.0, &doc.fit(big, value, w - 12.0), value);
-            if !detail.is_empty() {
-                doc.text(x + 6.0, top + 50.0, &doc.fit(detail, sub, w - 12.0), sub);
-            }
-            let (text, tone) = match delta {
+    let tiles: Vec<super::tiles::Tile> = tiles
+        .into_iter()
+        .map(|(title, value, detail, delta)| {
+            let (footer, tone) = match delta {
                 Some((d, Trend::Better)) => (format!("{d} vs {before}"), colour::GREEN_TEXT),
                 Some((d, Trend::Worse)) => (format!("{d} vs {before}"), colour::RED_TEXT),
                 Some((d, Trend::Same)) => (format!("{d} vs {before}"), colour::GREY),
                 None => (format!("{MISSING} vs {before}"), colour::GREY),
             };
-            let look = sub.coloured(tone);
-            doc.text(x + 6.0, top + 60.0, &doc.fit(&text, look, w - 12.0), look);
-        }
-        doc.y = top + h + gap;
-    }
+            super::tiles::Tile {
+                title: title.to_string(),
+                value,
+                detail,
+                footer,
+                tone,
+            }
+        })
+        .collect();
+    super::tiles::draw(doc, &tiles);
 }
 
 fn data_quality(doc: &mut Doc<'_>, m: &Monthly) {

@@ -19,6 +19,8 @@ use crate::metrics::{self, Period};
 /// The folder of the client summaries under `--out`: replaced whole by each run that writes
 /// it, so summaries of two runs never mix.
 pub const CLIENTS_FOLDER: &str = "clients";
+/// The folder of the staff reviews under `--out`, replaced whole likewise.
+pub const THERAPISTS_FOLDER: &str = "therapists";
 /// The folder of a chain's per-location reports under `--out`, replaced whole likewise.
 pub const LOCATIONS_FOLDER: &str = "locations";
 
@@ -33,6 +35,8 @@ pub enum Report {
     Techniques(Period),
     /// The clients CSV and one progress summary per client.
     Clients(Period, Selection),
+    /// The therapists CSV and one staff review per therapist, over a span of days.
+    Therapists(Period),
 }
 
 /// What every report of a run shares.
@@ -57,6 +61,8 @@ pub struct Staged {
     pub announced: Vec<PathBuf>,
     /// How many client summaries.
     pub summaries: usize,
+    /// How many staff reviews.
+    pub reviews: usize,
 }
 
 impl Report {
@@ -67,11 +73,12 @@ impl Report {
             Report::Trends(month) => trends(ctx, *month)?,
             Report::Techniques(span) => techniques(ctx, *span)?,
             Report::Clients(period, selection) => return clients(ctx, *period, selection, staging),
+            Report::Therapists(span) => return therapists(ctx, *span, staging),
         };
         staging.put_all(&outputs)?;
         Ok(Staged {
             announced: outputs.into_iter().map(|o| o.path).collect(),
-            summaries: 0,
+            ..Staged::default()
         })
     }
 }
@@ -198,5 +205,40 @@ fn clients(
     Ok(Staged {
         announced: vec![csv],
         summaries: summaries.len(),
+        reviews: 0,
+    })
+}
+
+/// The therapists CSV and one staff review per therapist (aggregate figures, no client).
+fn therapists(ctx: &Context<'_>, span: Period, staging: &Staging) -> Result<Staged> {
+    let figures = metrics::therapists::therapists(ctx.ingested, span, &ctx.settings.thresholds)?;
+    staging.plan(figures.therapists.len() + 1);
+    let csv = ctx.path(format!("therapists-{}_{}.csv", span.from, span.to));
+    staging.put(&super::therapists_csv::output(&csv, &figures))?;
+    let dir = ctx.path(THERAPISTS_FOLDER);
+    let names: Vec<String> = figures
+        .therapists
+        .iter()
+        .map(|t| t.group.name.clone())
+        .collect();
+    let stems = super::files::stems(&names);
+    figures.therapists.par_iter().try_for_each(|row| {
+        let furniture = ctx.furniture("Staff review", format!("{} to {}", span.from, span.to));
+        let bytes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::therapists::pdf(&figures, row, ctx.settings, ctx.fonts, furniture)
+        }))
+        .map_err(|_| Error::Layout {
+            what: format!(
+                "the staff review of {}",
+                crate::error::echo(&row.group.name)
+            ),
+        })?;
+        let path = dir.join(format!("{}.pdf", stems[&row.group.name]));
+        staging.put(&Output::new(path, bytes, Access::Shared))
+    })?;
+    Ok(Staged {
+        announced: vec![csv],
+        summaries: 0,
+        reviews: names.len(),
     })
 }

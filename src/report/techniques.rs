@@ -3,7 +3,7 @@
 //! the results, and a plain caution that techniques were not assigned at random.
 
 use crate::config::Settings;
-use crate::metrics::techniques::{Difference, RateCell, TechniqueRow, Techniques};
+use crate::metrics::techniques::{Difference, TechniqueRow, Techniques};
 
 use super::cells;
 use super::format::{self, MISSING};
@@ -252,7 +252,7 @@ fn matrix(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64) 
 }
 
 /// The bands as the report names them, with their colours (the same in every chart).
-const BAND_NAMES: [(&str, colour::Rgb); 3] = [
+pub(super) const BAND_NAMES: [(&str, colour::Rgb); 3] = [
     ("mild (below 4)", colour::PALETTE[4]),
     ("moderate (4 to 6.9)", colour::PALETTE[1]),
     ("severe (7 and above)", colour::PALETTE[3]),
@@ -286,13 +286,7 @@ fn adjusted(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64
         Look::BODY.grey().sized(8.5),
     );
     doc.y += 2.0;
-    let band_cell = |b: &RateCell| {
-        let text = match b.rate {
-            Some(rate) => format!("{} (n={})", format::percent(Some(rate)), b.eligible),
-            None => MISSING.to_string(),
-        };
-        Cell::new(text).shaded(b.low_sample)
-    };
+    let band_cell = cells::band;
     let mut rows: Vec<Vec<Cell>> = t
         .techniques
         .iter()
@@ -356,32 +350,18 @@ fn adjusted(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64
         "No session with pain before and at follow-up in this period",
     );
 
-    let mut bars = Vec::new();
-    for row in &t.techniques {
-        let name = names.technique(&row.group.name);
-        let r = &row.group.outcomes.responders;
-        let a = &row.adjusted;
-        if let Some(rate) = r.rate {
-            bars.push(Bar {
-                label: format!("{name} · crude"),
-                value: rate,
-                colour: colour::GREY,
-                value_label: format::percent(Some(rate)),
-                interval: r.ci95_low.zip(r.ci95_high),
-                faint: row.group.outcomes.low_sample,
-            });
-        }
-        if let Some(rate) = a.standardized_rate {
-            bars.push(Bar {
-                label: format!("{name} · standardized"),
-                value: rate,
-                colour: colour::PALETTE[0],
-                value_label: format::percent(Some(rate)),
-                interval: a.ci95_low.zip(a.ci95_high),
-                faint: false,
-            });
-        }
-    }
+    let bars: Vec<Bar> = t
+        .techniques
+        .iter()
+        .flat_map(|row| {
+            cells::crude_and_adjusted(
+                &names.technique(&row.group.name),
+                &row.group.outcomes,
+                &row.adjusted,
+                "standardized",
+            )
+        })
+        .collect();
     // The heading stays with the whole chart.
     doc.heading(
         "Crude and standardized, side by side",

@@ -4,13 +4,46 @@
 
 use super::csv_out::{self, Field};
 use super::writer::{Access, Output};
-use crate::metrics::techniques::{TechniqueRow, Techniques};
+use crate::metrics::outcomes::Outcomes;
+use crate::metrics::techniques::{Adjusted, TechniqueRow, Techniques};
 
 pub const HEADER: [&str; 32] = [
     "technique",
     "sessions",
     "clients",
     "feedback_responses",
+    OUTCOME_HEADER[0],
+    OUTCOME_HEADER[1],
+    OUTCOME_HEADER[2],
+    OUTCOME_HEADER[3],
+    OUTCOME_HEADER[4],
+    OUTCOME_HEADER[5],
+    OUTCOME_HEADER[6],
+    OUTCOME_HEADER[7],
+    OUTCOME_HEADER[8],
+    OUTCOME_HEADER[9],
+    OUTCOME_HEADER[10],
+    OUTCOME_HEADER[11],
+    OUTCOME_HEADER[12],
+    OUTCOME_HEADER[13],
+    OUTCOME_HEADER[14],
+    OUTCOME_HEADER[15],
+    OUTCOME_HEADER[16],
+    OUTCOME_HEADER[17],
+    OUTCOME_HEADER[18],
+    BAND_HEADER[0],
+    BAND_HEADER[1],
+    BAND_HEADER[2],
+    BAND_HEADER[3],
+    BAND_HEADER[4],
+    BAND_HEADER[5],
+    BAND_HEADER[6],
+    BAND_HEADER[7],
+    BAND_HEADER[8],
+];
+
+/// The outcome block flattened (SPEC "Outputs"), as the technique and therapist CSVs write it.
+pub const OUTCOME_HEADER: [&str; 19] = [
     "soreness_n",
     "soreness_mean",
     "soreness_median",
@@ -30,6 +63,11 @@ pub const HEADER: [&str; 32] = [
     "satisfaction_mean",
     "mobility_improved_share",
     "low_sample",
+];
+
+/// The responders by starting-pain band and the standardized rate (SPEC "Technique
+/// comparison adjusted for starting pain").
+pub const BAND_HEADER: [&str; 9] = [
     "mild_eligible",
     "mild_responders",
     "moderate_eligible",
@@ -43,12 +81,20 @@ pub const HEADER: [&str; 32] = [
 
 fn fields(row: &TechniqueRow) -> Vec<Field<'_>> {
     let g = &row.group;
-    let o = &g.outcomes;
     let mut fields = vec![
         Field::Text(&g.name),
         Field::Count(g.sessions),
         Field::Count(g.clients),
         Field::Count(g.feedback_responses),
+    ];
+    fields.extend(outcome_fields(&g.outcomes));
+    fields.extend(band_fields(&row.adjusted));
+    fields
+}
+
+/// The fields of [`OUTCOME_HEADER`].
+pub fn outcome_fields(o: &Outcomes) -> Vec<Field<'static>> {
+    vec![
         Field::Count(o.soreness.n),
         Field::Num(o.soreness.mean),
         Field::Num(o.soreness.median),
@@ -68,8 +114,12 @@ fn fields(row: &TechniqueRow) -> Vec<Field<'_>> {
         Field::Num(o.satisfaction_mean),
         Field::Num(o.mobility_improved_share),
         Field::Bool(o.low_sample),
-    ];
-    let a = &row.adjusted;
+    ]
+}
+
+/// The fields of [`BAND_HEADER`].
+pub fn band_fields(a: &Adjusted) -> Vec<Field<'static>> {
+    let mut fields = Vec::with_capacity(BAND_HEADER.len());
     for b in &a.bands {
         fields.push(Field::Count(b.eligible));
         fields.push(Field::Count(b.responders));

@@ -16,6 +16,7 @@ mod monthly;
 mod pages;
 mod shapes;
 mod techniques;
+mod therapists;
 mod trends;
 mod validate;
 mod writing;
