@@ -146,7 +146,22 @@ pub fn adjusted_sentence(
     pct: f64,
 ) -> String {
     let a = &row.adjusted;
+    let eligible: u64 = a.bands.iter().map(|b| b.eligible).sum();
     match (a.standardized_rate, a.ci95_low, a.ci95_high, practice) {
+        // An interval of a handful of sessions (all responders, or none) can be a point:
+        // too few to tell a difference from chance, whatever it excludes.
+        (Some(rate), Some(lo), Some(hi), Some(p))
+            if row.group.outcomes.low_sample && (lo > p || hi < p) =>
+        {
+            format!(
+                "Adjusted for the pain their clients came in with, {name}'s share ({}) is {} the practice's {}, \
+                 but it rests on only {} sessions with both pain scores: too few to tell from chance.",
+                format::percent(Some(rate)),
+                if lo > p { "above" } else { "below" },
+                format::percent(Some(p)),
+                format::count(eligible)
+            )
+        }
         (Some(rate), Some(lo), Some(hi), Some(p)) if lo > p => format!(
             "Adjusted for the pain their clients came in with, {name}'s share of sessions whose pain fell by {pct}% \
              or more ({}, 95% interval {} to {}) is above the practice's {}: more than chance would give.",

@@ -254,6 +254,30 @@ fn a_booking_app_export_and_a_survey_read_with_no_edit() {
     );
     assert!(text.contains("Cancelled by customer"), "{text}");
     assert!(text.contains("Not attended"), "{text}");
+    // The staff review shows the no-shows; Maria's three followed-up sessions all responded:
+    // an interval of a point, too few to call a difference.
+    let review = squeeze(&pdf_text(&out.join("therapists/Maria_Lopez.pdf")));
+    assert!(review.contains("Bookings not attended"), "{review}");
+    assert!(
+        review.contains(
+            "rests on only 3 sessions with both pain scores: too few to tell from chance"
+        ),
+        "{review}"
+    );
+    let staff = csv_rows(&out.join("therapists-2025-11-01_2026-10-31.csv"));
+    let col = staff[0].iter().position(|h| h == "not_attended").unwrap();
+    let missed: Vec<(&str, &str)> = staff[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[col].as_str()))
+        .collect();
+    assert_eq!(
+        missed,
+        [
+            ("Maria Lopez", "1"),
+            ("Jin Park", "1"),
+            ("Tomás Ortega", "1")
+        ]
+    );
 }
 
 #[test]
