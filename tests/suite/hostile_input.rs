@@ -237,7 +237,11 @@ proptest! {
         let (s, f, out) = (dir.path().join("s.csv"), dir.path().join("f.csv"), dir.path().join("out"));
         std::fs::write(&s, &sessions).unwrap();
         std::fs::write(&f, &feedback).unwrap();
+        // One folder per command: the test binary forks children (other tests run the built
+        // binary), and a child forked while a command held its folder's lock holds it too
+        // until it execs; a second command into the same folder could then find it busy.
         for command in ["validate", "monthly"] {
+            let out = out.join(command);
             let mut args = vec![
                 "practice-report", command, "-q",
                 "--sessions", s.to_str().unwrap(),
@@ -248,17 +252,20 @@ proptest! {
             let cli = Cli::parse_from(args);
             match practice_report::run(cli) {
                 Ok(code) => prop_assert_eq!(code, 0),
-                // Only when no session was accepted is there nothing to report on.
+                // Only when no session was accepted is there nothing to report on (and a
+                // failed first run into a folder leaves no folder).
                 Err(e) => {
                     prop_assert_eq!(command, "monthly");
                     prop_assert_eq!(q.sessions.accepted, 0, "{}", e.chain());
+                    prop_assert!(!out.exists());
+                    continue;
                 }
             }
             let rejects = csv::Reader::from_path(out.join("rejects.csv")).unwrap().records().count();
             prop_assert_eq!(rejects, i.rejects.len());
         }
         if q.sessions.accepted > 0 {
-            let json = std::fs::read_dir(&out)
+            let json = std::fs::read_dir(out.join("monthly"))
                 .unwrap()
                 .map(|e| e.unwrap().path())
                 .find(|p| p.extension().is_some_and(|x| x == "json"))
