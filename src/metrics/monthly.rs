@@ -152,6 +152,117 @@ impl Changes {
     }
 }
 
+/// A figure of a comparison: a count or a share / mean.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Count(u64),
+    Real(f64),
+}
+
+/// This month against the previous, for one figure (SPEC "What changed this month"): the
+/// difference, for counts also the ratio, each with its 95% interval, and whether the
+/// interval excludes no change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub figure: &'static str,
+    pub current: Option<Value>,
+    pub previous: Option<Value>,
+    pub difference: Option<f64>,
+    /// Counts only.
+    pub ratio: Option<f64>,
+    pub ratio_ci95_low: Option<f64>,
+    pub ratio_ci95_high: Option<f64>,
+    /// Proportions and means.
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+    pub significant: bool,
+}
+
+/// The names of the five comparisons, in the SPEC's order.
+pub const COMPARED: [&str; 5] = [
+    "sessions",
+    "new_clients",
+    "feedback_response_rate",
+    "responder_rate",
+    "pain_reduction_mean",
+];
+
+/// The five comparisons of this month (`now`) against the previous (`before`).
+pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> Vec<Comparison> {
+    use super::stats::{count_ratio, newcombe, welch};
+    let ((t, o), (p, po)) = (now, before);
+    let empty = |figure| Comparison {
+        figure,
+        current: None,
+        previous: None,
+        difference: None,
+        ratio: None,
+        ratio_ci95_low: None,
+        ratio_ci95_high: None,
+        ci95_low: None,
+        ci95_high: None,
+        significant: false,
+    };
+    let counts = |figure, a: u64, b: u64| {
+        let r = count_ratio(a, b);
+        Comparison {
+            current: Some(Value::Count(a)),
+            previous: Some(Value::Count(b)),
+            difference: Some(a as f64 - b as f64),
+            ratio: r.map(|r| r.0),
+            ratio_ci95_low: r.map(|r| r.1),
+            ratio_ci95_high: r.map(|r| r.2),
+            significant: r.is_some_and(|(_, lo, hi)| lo > 1.0 || hi < 1.0),
+            ..empty(figure)
+        }
+    };
+    let shares = |figure, (x1, n1): (u64, u64), (x0, n0): (u64, u64)| {
+        let share = |x: u64, n: u64| (n > 0).then(|| Value::Real(x as f64 / n as f64));
+        let d = newcombe(x1, n1, x0, n0);
+        Comparison {
+            current: share(x1, n1),
+            previous: share(x0, n0),
+            difference: d.map(|d| d.0),
+            ci95_low: d.map(|d| d.1),
+            ci95_high: d.map(|d| d.2),
+            significant: d.is_some_and(|(_, lo, hi)| lo > 0.0 || hi < 0.0),
+            ..empty(figure)
+        }
+    };
+    let (r, pr) = (&o.pain_reduction, &po.pain_reduction);
+    let means = {
+        let d = match (r.mean, r.sd, pr.mean, pr.sd) {
+            (Some(m1), Some(s1), Some(m0), Some(s0)) => welch(r.n, m1, s1, pr.n, m0, s0),
+            _ => None,
+        };
+        Comparison {
+            current: r.mean.map(Value::Real),
+            previous: pr.mean.map(Value::Real),
+            difference: d.map(|d| d.0),
+            ci95_low: d.map(|d| d.1),
+            ci95_high: d.map(|d| d.2),
+            significant: d.is_some_and(|(_, lo, hi)| lo > 0.0 || hi < 0.0),
+            ..empty(COMPARED[4])
+        }
+    };
+    vec![
+        counts(COMPARED[0], t.sessions, p.sessions),
+        counts(COMPARED[1], t.new_clients, p.new_clients),
+        shares(
+            COMPARED[2],
+            (t.feedback_responses, t.sessions),
+            (p.feedback_responses, p.sessions),
+        ),
+        shares(
+            COMPARED[3],
+            (o.responders.responders, o.responders.eligible),
+            (po.responders.responders, po.responders.eligible),
+        ),
+        means,
+    ]
+}
+
 /// Everything the monthly report shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Monthly {
@@ -159,6 +270,8 @@ pub struct Monthly {
     pub totals: Totals,
     pub previous: Previous,
     pub changes: Changes,
+    /// What changed by more than chance: the five comparisons in the SPEC's order.
+    pub comparisons: Vec<Comparison>,
     pub overall: Outcomes,
     pub by_technique: Vec<Group>,
     pub by_therapist: Vec<Group>,
@@ -186,6 +299,7 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
     let (totals, overall) = period_totals(&now, period, has_fee, t)?;
     let (prev_totals, prev_overall) = period_totals(&before, previous_period, has_fee, t)?;
     let changes = Changes::between((&totals, &overall), (&prev_totals, &prev_overall));
+    let comparisons = comparisons((&totals, &overall), (&prev_totals, &prev_overall));
     let attendance = if ingested.has_status {
         Some(attendance(ingested, &now, period)?)
     } else {
@@ -201,6 +315,7 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
     Ok(Monthly {
         period,
         changes,
+        comparisons,
         totals,
         previous: Previous {
             period: previous_period,
@@ -302,6 +417,7 @@ mod tests {
             pain_reduction: PainReduction {
                 n: 0,
                 mean: None,
+                sd: None,
                 ci95_low: None,
                 ci95_high: None,
             },
@@ -317,6 +433,50 @@ mod tests {
             mobility_improved_share: None,
             low_sample: true,
         }
+    }
+
+    #[test]
+    fn comparisons_by_hand() {
+        let mut now = (totals(48, None, Some(0.5)), outcomes(None, None));
+        let mut before = (totals(30, None, None), outcomes(None, None));
+        now.0.new_clients = 48;
+        before.0.new_clients = 30;
+        // Pain reduction: one answer now (no Welch interval), then equal variances of zero.
+        now.1.pain_reduction = PainReduction {
+            n: 1,
+            mean: Some(3.0),
+            sd: None,
+            ci95_low: None,
+            ci95_high: None,
+        };
+        before.1.pain_reduction = PainReduction {
+            n: 4,
+            mean: Some(1.0),
+            sd: Some(0.0),
+            ci95_low: None,
+            ci95_high: None,
+        };
+        let c = comparisons((&now.0, &now.1), (&before.0, &before.1));
+        assert_eq!(c.iter().map(|c| c.figure).collect::<Vec<_>>(), COMPARED);
+        // 48 against 30: the ratio interval starts at 1.0139.
+        assert!(c[0].significant && c[1].significant);
+        assert_eq!(c[0].difference, Some(18.0));
+        assert!((c[0].ratio_ci95_low.unwrap() - 1.0139).abs() < 1e-4);
+        // No feedback either month: the shares are null, so is their difference.
+        assert_eq!(
+            (c[2].current, c[2].difference, c[2].significant),
+            (Some(Value::Real(0.0)), Some(0.0), false)
+        );
+        assert_eq!((c[3].current, c[3].difference), (None, None));
+        assert_eq!((c[4].difference, c[4].significant), (None, false));
+        now.1.pain_reduction.n = 3;
+        now.1.pain_reduction.sd = Some(0.0);
+        let c = comparisons((&now.0, &now.1), (&before.0, &before.1));
+        assert_eq!(
+            (c[4].difference, c[4].ci95_low, c[4].ci95_high),
+            (Some(2.0), Some(2.0), Some(2.0))
+        );
+        assert!(c[4].significant);
     }
 
     #[test]

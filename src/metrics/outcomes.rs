@@ -25,6 +25,9 @@ pub struct Soreness {
 pub struct PainReduction {
     pub n: u64,
     pub mean: Option<f64>,
+    /// The sample standard deviation (n − 1), for comparing two months; not in the JSON.
+    #[serde(skip)]
+    pub sd: Option<f64>,
     pub ci95_low: Option<f64>,
     pub ci95_high: Option<f64>,
 }
@@ -131,6 +134,7 @@ pub fn read(df: &DataFrame, row: usize, t: &Thresholds) -> Outcomes {
         pain_reduction: PainReduction {
             n: red_n,
             mean: red_mean,
+            sd: f("o_red_sd"),
             ci95_low: red_low,
             ci95_high: red_high,
         },
@@ -197,6 +201,7 @@ mod tests {
             PainReduction {
                 n: 0,
                 mean: None,
+                sd: None,
                 ci95_low: None,
                 ci95_high: None
             }

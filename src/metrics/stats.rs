@@ -60,6 +60,36 @@ pub fn newcombe(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, f64, f64)> {
     Some((d, lower, upper))
 }
 
+/// The ratio a/b of two counts with the interval exp(ln(a/b) ± z·√(1/a + 1/b)); None when
+/// either is 0.
+pub fn count_ratio(a: u64, b: u64) -> Option<(f64, f64, f64)> {
+    if a == 0 || b == 0 {
+        return None;
+    }
+    let ratio = a as f64 / b as f64;
+    let half = Z95 * (1.0 / a as f64 + 1.0 / b as f64).sqrt();
+    Some((ratio, (ratio.ln() - half).exp(), (ratio.ln() + half).exp()))
+}
+
+/// The difference of two means (`m1 − m0`) with Welch's interval: t(0.975, the
+/// Welch–Satterthwaite df) · √(s1²/n1 + s0²/n0). None when either n < 2; when both standard
+/// deviations are 0 the interval is the difference itself.
+pub fn welch(n1: u64, m1: f64, s1: f64, n0: u64, m0: f64, s0: f64) -> Option<(f64, f64, f64)> {
+    if n1 < 2 || n0 < 2 || !(m1.is_finite() && m0.is_finite() && s1.is_finite() && s0.is_finite()) {
+        return None;
+    }
+    let d = m1 - m0;
+    let (v1, v0) = (s1 * s1 / n1 as f64, s0 * s0 / n0 as f64);
+    let se2 = v1 + v0;
+    if se2 == 0.0 {
+        return Some((d, d, d));
+    }
+    let df = se2 * se2 / (v1 * v1 / (n1 - 1) as f64 + v0 * v0 / (n0 - 1) as f64);
+    let t = StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(0.975);
+    let half = t * se2.sqrt();
+    Some((d, d - half, d + half))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +138,33 @@ mod tests {
         assert!((lo + 0.0381).abs() < 5e-5, "{lo}");
         assert!((hi - 0.1926).abs() < 5e-5, "{hi}");
         assert_eq!(newcombe(1, 0, 1, 2), None);
+    }
+
+    #[test]
+    fn count_ratios_and_welch_by_hand() {
+        // 48 against 30: ln 1.6 ± 1.96 · √(1/48 + 1/30) = 0.4700 ± 0.4562: the interval
+        // starts at 1.0139, just above 1.
+        let (r, lo, hi) = count_ratio(48, 30).unwrap();
+        assert_eq!(r, 1.6);
+        let half = Z95 * (1.0f64 / 48.0 + 1.0 / 30.0).sqrt();
+        assert!((lo - (1.6f64.ln() - half).exp()).abs() < 1e-12);
+        assert!((lo - 1.0139).abs() < 1e-4, "{lo}");
+        assert!(hi > r);
+        // 47 against 30: it starts at 0.9910, just below.
+        let (_, lo, _) = count_ratio(47, 30).unwrap();
+        assert!((lo - 0.9910).abs() < 1e-4, "{lo}");
+        assert_eq!(count_ratio(0, 5), None);
+        // Equal variances of zero: the interval is the difference.
+        assert_eq!(welch(3, 2.0, 0.0, 4, 1.5, 0.0), Some((0.5, 0.5, 0.5)));
+        assert_eq!(welch(1, 2.0, 0.0, 4, 1.5, 0.0), None);
+        // n1 = n0 = 10, s = 1 and 2: df = (0.1 + 0.4)² / (0.01/9 + 0.16/9) = 13.235…
+        let (d, lo, hi) = welch(10, 3.0, 1.0, 10, 2.0, 2.0).unwrap();
+        let df: f64 = 0.25 / (0.17 / 9.0);
+        let t = StudentsT::new(0.0, 1.0, df).unwrap().inverse_cdf(0.975);
+        assert_eq!(d, 1.0);
+        assert!((hi - (1.0 + t * 0.5f64.sqrt())).abs() < 1e-12);
+        assert!((lo - (1.0 - t * 0.5f64.sqrt())).abs() < 1e-12);
+        assert!((t - 2.157).abs() < 2e-3, "{t}");
     }
 
     #[test]

@@ -70,6 +70,60 @@ pub struct CourseStep {
     pub low_sample: bool,
 }
 
+/// Visits until pain eases, counting those who stopped coming (SPEC): a Kaplan–Meier estimate
+/// of the share of clients who have improved by visit k.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct KmStep {
+    pub visit: u32,
+    /// Clients not improved at an earlier visit whose k-th visit has a pain score.
+    pub at_risk: u64,
+    /// Of those, improved at visit k.
+    pub events: u64,
+    /// 1 − Π (1 − events_j / at_risk_j) over j ≤ k; None when no client was ever at risk.
+    pub improved: Option<f64>,
+    /// Greenwood's interval, clipped to [0, 1].
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+}
+
+/// The Kaplan–Meier rows from each visit's at-risk and event counts, in visit order.
+pub fn kaplan_meier(counts: &[(u32, u64, u64)]) -> Vec<KmStep> {
+    let (mut survival, mut greenwood, mut ever) = (1.0f64, 0.0f64, false);
+    counts
+        .iter()
+        .map(|&(visit, at_risk, events)| {
+            if at_risk > 0 {
+                ever = true;
+                survival *= 1.0 - events as f64 / at_risk as f64;
+                if at_risk > events {
+                    greenwood += events as f64 / (at_risk as f64 * (at_risk - events) as f64);
+                }
+            }
+            let improved = ever.then_some(1.0 - survival);
+            let (ci95_low, ci95_high) = match improved {
+                None => (None, None),
+                // Everyone improved: no spread left to estimate.
+                Some(i) if survival == 0.0 => (Some(i), Some(i)),
+                Some(i) => {
+                    let half = super::stats::Z95 * survival * greenwood.sqrt();
+                    (
+                        Some((i - half).clamp(0.0, 1.0)),
+                        Some((i + half).clamp(0.0, 1.0)),
+                    )
+                }
+            };
+            KmStep {
+                visit,
+                at_risk,
+                events,
+                improved,
+                ci95_low,
+                ci95_high,
+            }
+        })
+        .collect()
+}
+
 /// Everything the trends report shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trends {
@@ -80,6 +134,8 @@ pub struct Trends {
     pub sessions: u64,
     pub retention: Vec<Cohort>,
     pub course: Vec<CourseStep>,
+    /// The same question counting those who stopped coming: visits 2 to 8.
+    pub course_km: Vec<KmStep>,
     /// The first visit at which at least half of the clients with a score arrived improved,
     /// on enough clients not to be flagged; None when no visit does.
     pub majority_improved_at: Option<u32>,
@@ -129,7 +185,7 @@ pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Tren
     }
     let sessions = ingested.sessions.clone().lazy().filter(up_to);
     let retention = retention(sessions.clone(), &months, period)?;
-    let course = course(sessions, t)?;
+    let (course, course_km) = course(sessions, t)?;
     let majority_improved_at = course
         .iter()
         .find(|s| !s.low_sample && s.rate.is_some_and(|r| r >= 0.5))
@@ -140,6 +196,7 @@ pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Tren
         months: figures,
         retention,
         course,
+        course_km,
         majority_improved_at,
         location: None,
         data_quality: ingested.quality.clone(),
@@ -227,8 +284,10 @@ fn retention(sessions: LazyFrame, months: &[Period], period: Period) -> Result<V
 
 /// How many visits until pain eases: each client's visits in date order (same date: file
 /// order); visit 1's pain_before is the baseline and the client takes part only when it is
-/// above 0. `sessions` holds the sessions up to the window's end.
-fn course(sessions: LazyFrame, t: &Thresholds) -> Result<Vec<CourseStep>> {
+/// above 0. `sessions` holds the sessions up to the window's end. Also the Kaplan–Meier
+/// counts: a client is at risk at visit k when not improved at an earlier visit and its k-th
+/// visit has a score.
+fn course(sessions: LazyFrame, t: &Thresholds) -> Result<(Vec<CourseStep>, Vec<KmStep>)> {
     let last = *COURSE_VISITS.end();
     // Each client's pain before visit 1 … 8, in visit order (rows are sorted first, and a
     // group keeps its rows' order); a visit that did not happen, or had no score, is null.
@@ -241,7 +300,31 @@ fn course(sessions: LazyFrame, t: &Thresholds) -> Result<Vec<CourseStep>> {
         })
         .collect();
     let mut sums = Vec::new();
+    let improved_at = |k: u32| {
+        ((col("v1") - col(format!("v{k}"))) / col("v1"))
+            .gt_eq(lit(t.responder))
+            .fill_null(lit(false))
+    };
     for k in COURSE_VISITS {
+        let earlier = (2..k)
+            .map(improved_at)
+            .reduce(|a, b| a.or(b))
+            .unwrap_or(lit(false));
+        let at_risk = col(format!("v{k}")).is_not_null().and(earlier.not());
+        sums.push(
+            at_risk
+                .clone()
+                .cast(DataType::Int64)
+                .sum()
+                .alias(format!("at_risk_{k}")),
+        );
+        sums.push(
+            at_risk
+                .and(improved_at(k))
+                .cast(DataType::Int64)
+                .sum()
+                .alias(format!("events_{k}")),
+        );
         let (base, now) = (col("v1"), col(format!("v{k}")));
         sums.push(
             now.clone()
@@ -275,7 +358,16 @@ fn course(sessions: LazyFrame, t: &Thresholds) -> Result<Vec<CourseStep>> {
         .select(sums)
         .collect()
         .map_err(err("the course of treatment"))?;
-    Ok(COURSE_VISITS
+    let km: Vec<(u32, u64, u64)> = COURSE_VISITS
+        .map(|k| {
+            (
+                k,
+                count(&df, &format!("at_risk_{k}"), 0),
+                count(&df, &format!("events_{k}"), 0),
+            )
+        })
+        .collect();
+    let steps = COURSE_VISITS
         .map(|visit| {
             let clients = count(&df, &format!("clients_{visit}"), 0);
             let improved = count(&df, &format!("improved_{visit}"), 0);
@@ -290,7 +382,8 @@ fn course(sessions: LazyFrame, t: &Thresholds) -> Result<Vec<CourseStep>> {
                 low_sample: clients < u64::from(t.low_sample),
             }
         })
-        .collect())
+        .collect();
+    Ok((steps, kaplan_meier(&km)))
 }
 
 /// The month as the JSON and the tables name it: `2026-03`.
@@ -304,6 +397,31 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn kaplan_meier_by_hand() {
+        // Visit 2: 4 at risk, 1 improves: S = 3/4. Visit 3: 2 at risk (one stopped coming),
+        // 1 improves: S = 3/8. Visit 4: nobody at risk: unchanged.
+        let rows = kaplan_meier(&[(2, 4, 1), (3, 2, 1), (4, 0, 0), (5, 1, 1)]);
+        assert_eq!(rows[0].improved, Some(0.25));
+        let g: f64 = 1.0 / (4.0 * 3.0);
+        let half = crate::metrics::stats::Z95 * 0.75 * g.sqrt();
+        assert_eq!(rows[0].ci95_low, Some((0.25 - half).max(0.0)));
+        assert_eq!(rows[0].ci95_high, Some(0.25 + half));
+        assert_eq!(rows[1].improved, Some(1.0 - 0.375));
+        let g: f64 = g + 1.0 / (2.0 * 1.0);
+        let half = crate::metrics::stats::Z95 * 0.375 * g.sqrt();
+        assert_eq!(rows[1].ci95_high, Some((0.625 + half).min(1.0)));
+        assert_eq!(rows[2].improved, Some(0.625));
+        // The last one at risk improves: S = 0, and the interval is the figure itself.
+        assert_eq!(
+            (rows[3].improved, rows[3].ci95_low, rows[3].ci95_high),
+            (Some(1.0), Some(1.0), Some(1.0))
+        );
+        // Nobody ever at risk: null.
+        let none = kaplan_meier(&[(2, 0, 0)]);
+        assert_eq!((none[0].improved, none[0].ci95_low), (None, None));
     }
 
     #[test]

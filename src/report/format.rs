@@ -153,9 +153,27 @@ pub enum Unit {
     Money,
 }
 
+/// A signed figure for a change: `+13`, `−0.7` (a true minus), rounded to `decimals`.
+pub fn signed(v: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, v.abs());
+    let zero = text.chars().all(|c| c == '0' || c == '.');
+    match () {
+        _ if zero => text,
+        _ if v < 0.0 => format!("−{text}"),
+        _ => format!("+{text}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signed_changes() {
+        assert_eq!(signed(13.2, 0), "+13");
+        assert_eq!(signed(-0.66, 1), "−0.7");
+        assert_eq!(signed(-0.01, 0), "0");
+    }
 
     #[test]
     fn numbers_for_people() {

@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::config::Thresholds;
 use crate::metrics::groups::Group;
-use crate::metrics::monthly::{Attendance, Changes, DayCount, Monthly, RegionCount};
+use crate::metrics::monthly::{Attendance, Changes, Comparison, DayCount, Monthly, RegionCount};
 use crate::metrics::outcomes::{Outcomes, Responders};
-use crate::metrics::trends::{month_label, Cohort, Trends};
+use crate::metrics::trends::{month_label, Cohort, KmStep, Trends};
 use crate::metrics::Period;
 use crate::model::DataQuality;
 
@@ -29,6 +29,7 @@ struct MonthlyJson<'a> {
     feedback_response_rate: Option<f64>,
     previous_period: PreviousJson,
     changes: &'a Changes,
+    comparisons: &'a [Comparison],
     overall: &'a Outcomes,
     by_technique: Vec<GroupJson<'a>>,
     by_therapist: Vec<GroupJson<'a>>,
@@ -186,6 +187,7 @@ pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
             responder_rate: p.overall.responders.rate,
         },
         changes: &m.changes,
+        comparisons: &m.comparisons,
         overall: &m.overall,
         by_technique: m
             .by_technique
@@ -220,6 +222,7 @@ struct TrendsJson<'a> {
     months: Vec<MonthJson<'a>>,
     retention: Vec<CohortJson>,
     course: Vec<CourseJson>,
+    course_km: &'a [KmStep],
     thresholds: ThresholdsJson,
     data_quality: QualityJson<'a>,
 }
@@ -317,6 +320,7 @@ pub fn trends_json(tr: &Trends, t: &Thresholds) -> String {
                 low_sample: s.low_sample,
             })
             .collect(),
+        course_km: &tr.course_km,
         thresholds: thresholds(t),
         data_quality: quality(&tr.data_quality),
     };

@@ -6,7 +6,7 @@
 use crate::config::Settings;
 use crate::metrics::groups::Group;
 use crate::metrics::locations::LocationGroup;
-use crate::metrics::monthly::{Attendance, Monthly};
+use crate::metrics::monthly::{Attendance, Comparison, Monthly, Value, COMPARED};
 use crate::metrics::outcomes::Outcomes;
 use crate::model::display_label;
 
@@ -32,6 +32,8 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
             m.period.from, m.period.to
         ),
     );
+
+    what_changed(&mut doc, m, &before, settings.thresholds.responder);
 
     // The tiles are narrow: "vs Sep 2026" (the subtitle names the month in full).
     let before_short = m.previous.period.from.format("%b %Y").to_string();
@@ -191,6 +193,82 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
     data_quality(&mut doc, m);
     how_to_read(&mut doc, settings);
     doc.finish()
+}
+
+/// One comparison in a plain sentence with its interval (SPEC "What changed this month").
+pub fn change_sentence(c: &Comparison, before: &str, responder: f64) -> Option<String> {
+    let pct = (responder * 100.0).round();
+    let real = |v: Option<Value>| match v? {
+        Value::Real(x) => Some(x),
+        Value::Count(n) => Some(n as f64),
+    };
+    let (now, then) = (real(c.current)?, real(c.previous)?);
+    let d = c.difference?;
+    let direction = |up: &str, down: &str| if d > 0.0 { up } else { down }.to_string();
+    Some(match c.figure {
+        "sessions" | "new_clients" => {
+            let (ratio, lo, hi) = (c.ratio?, c.ratio_ci95_low?, c.ratio_ci95_high?);
+            let share = |r: f64| format!("{}%", format::signed((r - 1.0) * 100.0, 0));
+            format!(
+                "{} {} from {} to {} ({}; 95% interval {} to {}).",
+                if c.figure == "sessions" {
+                    "Sessions"
+                } else {
+                    "New clients"
+                },
+                direction("rose", "fell"),
+                format::thousands(then as i64),
+                format::thousands(now as i64),
+                share(ratio),
+                share(lo),
+                share(hi)
+            )
+        }
+        "pain_reduction_mean" => format!(
+            "Mean pain reduction: {} points, {} from {} in {before} ({}; 95% interval {} to {}).",
+            format::one_decimal(Some(now)),
+            direction("up", "down"),
+            format::one_decimal(Some(then)),
+            format::signed(d, 1),
+            format::signed(c.ci95_low?, 1),
+            format::signed(c.ci95_high?, 1)
+        ),
+        figure => format!(
+            "{}: {}, {} from {} in {before} ({} points; 95% interval {} to {}).",
+            if figure == "responder_rate" {
+                format!("Sessions whose pain fell by {pct}% or more")
+            } else {
+                "Feedback response rate".to_string()
+            },
+            format::percent(Some(now)),
+            direction("up", "down"),
+            format::percent(Some(then)),
+            format::signed(d * 100.0, 0),
+            format::signed(c.ci95_low? * 100.0, 0),
+            format::signed(c.ci95_high? * 100.0, 0)
+        ),
+    })
+}
+
+/// Page 1 opens with what changed by more than chance would explain.
+fn what_changed(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
+    doc.heading("What changed", 50.0);
+    let sentences: Vec<String> = m
+        .comparisons
+        .iter()
+        .filter(|c| c.significant)
+        .filter_map(|c| change_sentence(c, before, responder))
+        .collect();
+    if sentences.is_empty() {
+        doc.paragraph(
+            &format!("Nothing changed by more than chance would explain, against {before}."),
+            Look::BODY,
+        );
+    }
+    for s in &sentences {
+        doc.bullet(s, Look::BODY);
+    }
+    doc.y += 4.0;
 }
 
 /// Who came: bookings, sessions and the bookings that were not treatments, by status.
@@ -416,9 +494,26 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
             change(c.responder_rate, Unit::Points, true),
         ),
     ];
+    // A change a comparison finds within chance is grey, whatever its direction.
+    let tested = |figure: &str| m.comparisons.iter().find(|c| c.figure == figure);
+    let within_chance: Vec<bool> = [
+        Some(COMPARED[0]),
+        None,
+        None,
+        None,
+        Some(COMPARED[2]),
+        None,
+        Some(COMPARED[3]),
+    ]
+    .iter()
+    .map(|f| f.and_then(tested).is_some_and(|c| !c.significant))
+    .collect();
+    let any_grey = within_chance.iter().any(|&g| g);
     let tiles: Vec<super::tiles::Tile> = tiles
         .into_iter()
-        .map(|(title, value, detail, delta)| {
+        .zip(within_chance)
+        .map(|((title, value, detail, delta), grey)| {
+            let delta = delta.map(|(d, trend)| (d, if grey { Trend::Same } else { trend }));
             let (footer, tone) = match delta {
                 Some((d, Trend::Better)) => (format!("{d} vs {before}"), colour::GREEN_TEXT),
                 Some((d, Trend::Worse)) => (format!("{d} vs {before}"), colour::RED_TEXT),
@@ -435,6 +530,11 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
         })
         .collect();
     super::tiles::draw(doc, &tiles);
+    if any_grey {
+        doc.footnote(
+            "A grey change on a tile is within chance: its 95% interval includes no change (see \"What changed\").",
+        );
+    }
 }
 
 fn data_quality(doc: &mut Doc<'_>, m: &Monthly) {

@@ -4,7 +4,7 @@
 //! No client is named anywhere.
 
 use crate::config::Settings;
-use crate::metrics::trends::{CourseStep, Trends};
+use crate::metrics::trends::{CourseStep, KmStep, Trends};
 
 use super::cells;
 use super::format::{self, MISSING};
@@ -12,17 +12,39 @@ use super::pdf::chart::{self, Line, SharePoint};
 use super::pdf::table::{self, Cell, Column};
 use super::pdf::{colour, Doc, Fonts, Furniture, Look};
 
+/// A share's interval as "59–71%", without its brackets.
+fn bare_interval(lo: Option<f64>, hi: Option<f64>) -> Option<String> {
+    format::interval(lo, hi, format::percent)
+        .map(|i| i.trim_start_matches('(').trim_end_matches(')').to_string())
+}
+
+/// The course of treatment in one plain sentence from the Kaplan–Meier estimate: the first
+/// visit by which half of the clients who started had improved, else the last visit with an
+/// estimate. None when no client was ever at risk.
+pub fn km_sentence(steps: &[KmStep], responder: f64) -> Option<String> {
+    let pct = (responder * 100.0).round();
+    let step = steps
+        .iter()
+        .find(|s| s.improved.is_some_and(|i| i >= 0.5))
+        .or_else(|| steps.iter().rev().find(|s| s.improved.is_some()))?;
+    let interval = bare_interval(step.ci95_low, step.ci95_high)
+        .map(|i| format!(", 95% interval {i}"))
+        .unwrap_or_default();
+    Some(format!(
+        "By the {} visit, an estimated {} of the clients who started had come in with at least {pct}% less pain \
+         than at their first ({} at risk then{interval}), counting those who stopped coming as not improved so far.",
+        format::ordinal(u64::from(step.visit)),
+        format::percent(step.improved),
+        format::count(step.at_risk),
+    ))
+}
+
 /// The course of treatment in one plain sentence, for the visit it reads.
 pub fn course_sentence(step: &CourseStep, responder: f64) -> String {
     let pct = (responder * 100.0).round();
     let share = format::percent(step.rate);
-    let interval = format::interval(step.ci95_low, step.ci95_high, format::percent)
-        .map(|i| {
-            format!(
-                " (95% CI {})",
-                i.trim_start_matches('(').trim_end_matches(')')
-            )
-        })
+    let interval = bare_interval(step.ci95_low, step.ci95_high)
+        .map(|i| format!(" (95% CI {i})"))
         .unwrap_or_default();
     format!(
         "Of clients who came back for a {} visit, {share} arrived with at least {pct}% less pain \
@@ -256,6 +278,39 @@ fn course(doc: &mut Doc<'_>, tr: &Trends, responder: f64, pct: f64) {
         .iter()
         .map(|s| format!("visit {}", s.visit))
         .collect();
+    match km_sentence(&tr.course_km, responder) {
+        Some(sentence) => doc.paragraph(&sentence, Look::BODY.bold()),
+        None => doc.paragraph(
+            "Too few clients have come back with pain scores to say.",
+            Look::BODY,
+        ),
+    }
+    doc.y += 3.0;
+    // Of all clients who started: the estimate that does not drop those who stopped coming.
+    let km: Vec<SharePoint> = tr
+        .course_km
+        .iter()
+        .map(|s| SharePoint {
+            value: s.improved,
+            interval: s.ci95_low.zip(s.ci95_high),
+            n_label: format!("{} at risk", format::count(s.at_risk)),
+            faint: false,
+        })
+        .collect();
+    doc.paragraph(
+        "Improved by each visit, of all clients who started, counting those who stopped coming as still unimproved so far:",
+        Look::BODY.sized(8.5),
+    );
+    chart::share_line(
+        doc,
+        &labels,
+        &km,
+        colour::PALETTE[0],
+        &format!(
+            "estimated share improved by {pct}% or more by then (whiskers: 95% interval; under each visit: clients at risk)"
+        ),
+        "No client has come back with a pain score yet",
+    );
     let points: Vec<SharePoint> = tr
         .course
         .iter()
@@ -266,11 +321,15 @@ fn course(doc: &mut Doc<'_>, tr: &Trends, responder: f64, pct: f64) {
             faint: s.low_sample,
         })
         .collect();
+    doc.paragraph(
+        "Improved at each visit, of the clients who came to that visit:",
+        Look::BODY.sized(8.5),
+    );
     chart::share_line(
         doc,
         &labels,
         &points,
-        colour::PALETTE[0],
+        colour::GREY,
         &format!(
             "share of clients who arrived with pain at least {pct}% below their first visit's (whiskers: 95% interval; n: clients)"
         ),
@@ -287,17 +346,14 @@ fn course(doc: &mut Doc<'_>, tr: &Trends, responder: f64, pct: f64) {
                 .filter(|s| s.clients > 0)
                 .min_by_key(|s| (std::cmp::Reverse(s.clients), s.visit))
         });
-    match reads {
-        Some(step) => doc.paragraph(&course_sentence(step, responder), Look::BODY.bold()),
-        None => doc.paragraph(
-            "Too few clients have come back with pain scores to say.",
-            Look::BODY,
-        ),
+    if let Some(step) = reads {
+        doc.paragraph(&course_sentence(step, responder), Look::BODY);
     }
     doc.y += 3.0;
     doc.paragraph(
-        "Clients who stop coming leave the later visits: those who stay may be those it helps, \
-         so the later shares can look better than the course of treatment is for everyone. \
+        "Clients who stop coming leave the later visits of the second chart: those who stay may be those it helps, \
+         so its later shares can look better than the course of treatment is for everyone. The first chart keeps them: \
+         a client who stopped counts as not improved so far. \
          Only clients with pain at their first visit count, each at the visits where they gave a score.",
         Look::BODY.italic().grey(),
     );
@@ -312,7 +368,8 @@ fn how_to_read(doc: &mut Doc<'_>, settings: &Settings) {
         format!("Pain fell ≥ {pct}%: the share of sessions whose pain at follow-up was at least {pct}% below the pain before; whiskers and the grey range show its 95% interval."),
         "Median soreness: the middle answer of how long post-treatment soreness lasted.".to_string(),
         "Back within 30 / 60 / 90 days: of the month's new clients, those with another session within that many days of their first (a second session the same day does not count); \"not yet known\" until that many days have passed.".to_string(),
-        format!("How many visits until pain eases: of the clients who reached visit 2, 3 … with a pain score, the share who arrived with at least {pct}% less pain than at their first visit."),
+        format!("How many visits until pain eases, first chart: of all clients who started, the estimated share who had arrived with at least {pct}% less pain than at their first visit by visit 2, 3 … (a Kaplan–Meier estimate), a client who stopped coming counting as not improved so far; under each visit, how many clients were still at risk of improving then."),
+        "Second chart: of only the clients who came to that visit with a pain score, the share who arrived improved; it flatters the practice, because the clients who stop coming are often those it helped least.".to_string(),
         format!("A figure marked † or drawn pale rests on fewer than {} answers and may change a lot: read it with care.", t.low_sample),
         format!("A dash ({MISSING}) is a figure that cannot be computed for that month."),
     ] {

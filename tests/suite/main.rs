@@ -5,6 +5,7 @@
 mod common;
 
 mod adjusted;
+mod changes;
 mod clients;
 mod digest;
 mod hardening;
