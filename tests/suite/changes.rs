@@ -222,6 +222,24 @@ fn kaplan_meier_counts_those_who_stopped_coming() {
     }
 }
 
+#[test]
+fn when_everyone_improves_at_once_the_interval_is_the_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = report(dir.path(), "trends", "course_all", "2026-03");
+    let km = json(&out.join("trends-2026-03.json"))["course_km"].clone();
+    // Both clients improve at visit 2 (8 → 4, 5 → 2): S = 0, nobody left at risk after.
+    let first = &km[0];
+    assert_eq!(
+        (first["at_risk"].clone(), first["events"].clone()),
+        (2.into(), 2.into())
+    );
+    for row in km.as_array().unwrap() {
+        close(&row["improved"], 1.0);
+        close(&row["ci95_low"], 1.0);
+        close(&row["ci95_high"], 1.0);
+    }
+}
+
 /// `comparisons[]` and `course_km[]` on `sample_data/`, computed a second way straight off the
 /// CSV files with plain loops, from the SPEC's formulas.
 #[test]
