@@ -32,7 +32,12 @@ pub fn run(args: &InitArgs) -> Result<i32> {
     let ids: HashSet<String> = header_of(&sessions, &s.file, scol::SESSION_ID.index)
         .map(|h| sessions.values(h).into_iter().map(str::to_string).collect())
         .unwrap_or_default();
-    let f = propose::feedback(&feedback, &absolute(&args.feedback), &ids);
+    let f = propose::feedback(
+        &feedback,
+        &absolute(&args.feedback),
+        &ids,
+        sessions.complete,
+    );
 
     let mut labels = std::collections::BTreeMap::<String, usize>::new();
     if let Some(h) = header_of(&sessions, &s.file, scol::TECHNIQUE.index) {

@@ -37,6 +37,8 @@ pub struct Sample {
     pub rows: Vec<Vec<String>>,
     /// The line (sheet row) of a Total row that ends the data, if the sample reached one.
     pub footer: Option<u64>,
+    /// The rows are all the file's (it ended before the sample did).
+    pub complete: bool,
 }
 
 impl Sample {
@@ -66,7 +68,7 @@ pub fn sample(path: &Path, max_rows: usize) -> Result<Sample> {
     if super::source::is_spreadsheet(&bytes) {
         file.read_to_end(&mut bytes).map_err(read_err)?;
         let rows = super::sheet::first_rows(path, bytes, max_rows + HEADER_WITHIN)?;
-        return Ok(shape(rows, None, None, false, max_rows));
+        return Ok(shape(rows, None, None, false, max_rows, true));
     }
     let mut utf16 = false;
     let mut encoding = None;
@@ -110,7 +112,15 @@ pub fn sample(path: &Path, max_rows: usize) -> Result<Sample> {
         }
         rows.push((line, fields));
     }
-    Ok(shape(rows, Some(delimiter), encoding, utf16, max_rows))
+    let whole = bytes.len() < 8 << 20;
+    Ok(shape(
+        rows,
+        Some(delimiter),
+        encoding,
+        utf16,
+        max_rows,
+        whole,
+    ))
 }
 
 /// A word of `text` with a letter beyond ASCII, to show what an encoding reads.
@@ -128,6 +138,7 @@ fn shape(
     encoding: Option<(&'static encoding_rs::Encoding, String)>,
     utf16: bool,
     max_rows: usize,
+    whole: bool,
 ) -> Sample {
     let filled = |r: &[String]| r.iter().filter(|f| !f.is_empty()).count();
     let widest = rows
@@ -168,6 +179,7 @@ fn shape(
     let headers = data.next().map(|(_, r)| r).unwrap_or_default();
     let mut out = Vec::new();
     let mut footer = None;
+    let mut cut = false;
     for (line, r) in data {
         let first = r.iter().find(|f| !f.is_empty()).map(|f| f.to_lowercase());
         if matches!(
@@ -179,6 +191,8 @@ fn shape(
         }
         if out.len() < max_rows {
             out.push(r);
+        } else {
+            cut = true;
         }
     }
     Sample {
@@ -191,6 +205,7 @@ fn shape(
         headers,
         rows: out,
         footer,
+        complete: whole && !cut,
     }
 }
 
@@ -507,7 +522,7 @@ mod tests {
                 vec!["printed by x".to_string(), String::new(), String::new()],
             ),
         ];
-        let s = shape(rows, Some(b','), None, false, 100);
+        let s = shape(rows, Some(b','), None, false, 100, true);
         assert_eq!((s.header_line, s.header_row_needed), (4, true));
         assert_eq!(s.headers, vec!["Date", "Patient", "Fee"]);
         assert_eq!(s.rows.len(), 1);

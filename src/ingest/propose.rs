@@ -524,11 +524,16 @@ pub fn feedback(
     sample: &Sample,
     path: &std::path::Path,
     session_ids: &HashSet<String>,
+    all_sessions: bool,
 ) -> Proposed {
     let mut m = Mapper::new(sample, FEEDBACK);
+    // Most sampled answers name a sampled session. When the sessions sample stopped short
+    // of the file's end the answers may all be to later sessions, which it cannot see: the
+    // header's name then decides.
     let names_sessions = |h: usize| {
         let v = m.values(h);
-        !v.is_empty() && v.iter().filter(|x| session_ids.contains(**x)).count() * 2 > v.len()
+        let named = v.iter().filter(|x| session_ids.contains(**x)).count();
+        !v.is_empty() && (!all_sessions || named * 2 > v.len())
     };
     if let Some(h) = m.by_keys(&m.names(f::SESSION_ID, &[]), names_sessions) {
         let why = format!("ids of the sessions file, like {}", m.example(h));

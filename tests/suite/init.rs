@@ -212,3 +212,47 @@ fn completions_and_the_man_page_cover_every_command() {
     assert!(page.contains("practice\\-report trends"), "{page}");
     assert!(page.contains("previous"), "{page}");
 }
+
+#[test]
+fn answers_to_sessions_past_the_sample_still_name_the_session_column() {
+    // 12,000 sessions: init reads the first 5,000; the answers kept are all to later ones.
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "sample",
+            "--sessions",
+            "12000",
+            "--seed",
+            "3",
+            "--out",
+            "data",
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let feedback = std::fs::read_to_string(dir.path().join("data/feedback.csv")).unwrap();
+    let mut lines = feedback.lines();
+    let mut late = format!("{}\n", lines.next().unwrap());
+    for l in lines.filter(|l| l.get(..8).is_some_and(|id| id > "S0008000")) {
+        late += l;
+        late.push('\n');
+    }
+    std::fs::write(dir.path().join("late.csv"), late).unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--sessions",
+            "data/sessions.csv",
+            "--feedback",
+            "late.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("session_id      <- \"session_id\"   (ids of the sessions file"),
+        "{}",
+        stdout(&o)
+    );
+}
