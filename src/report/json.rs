@@ -37,8 +37,7 @@ struct MonthlyJson<'a> {
     by_day: &'a [DayCount],
     #[serde(skip_serializing_if = "Option::is_none")]
     by_location: Option<Vec<GroupJson<'a>>>,
-    /// Only for a sessions file with a status column (as `by_location` for locations).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Null without a status column.
     attendance: Option<&'a Attendance>,
     data_quality: QualityJson<'a>,
     thresholds: ThresholdsJson,
@@ -67,10 +66,15 @@ struct GroupJson<'a> {
     minutes: i64,
     revenue: Option<f64>,
     feedback_responses: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    not_attended: Option<u64>,
+    /// Therapists only (null without a status column).
+    #[serde(skip_serializing_if = "Skip::is_skipped")]
+    not_attended: Skip<Option<u64>>,
     #[serde(flatten)]
     outcomes: &'a Outcomes,
+}
+
+fn name_is_therapist(name: &Named<'_>) -> bool {
+    matches!(name, Named::Therapist(_))
 }
 
 /// The group's key under its own name: `technique` or `therapist`.
@@ -94,14 +98,9 @@ struct QualityJson<'a> {
     feedback_accepted: u64,
     feedback_rejected: u64,
     feedback_superseded: u64,
-    /// Only for a sessions file with a status column.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sessions_not_attended: Option<u64>,
-    /// Only for a file with a footer (a Total row).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sessions_footer_rows: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    feedback_footer_rows: Option<u64>,
+    sessions_not_attended: u64,
+    sessions_footer_rows: u64,
+    feedback_footer_rows: u64,
     sessions_extra_columns: &'a [String],
     feedback_extra_columns: &'a [String],
 }
@@ -113,7 +112,23 @@ struct ThresholdsJson {
     low_sample: u32,
 }
 
+/// A field some groups have and others do not: `Skip::No(v)` is written (v may be null),
+/// `Skip::Yes` is left out.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Skip<T> {
+    No(T),
+    Yes,
+}
+
+impl<T> Skip<T> {
+    fn is_skipped(&self) -> bool {
+        matches!(self, Skip::Yes)
+    }
+}
+
 fn group<'a>(g: &'a Group, name: Named<'a>) -> GroupJson<'a> {
+    let therapist = name_is_therapist(&name);
     GroupJson {
         name,
         sessions: g.sessions,
@@ -121,7 +136,11 @@ fn group<'a>(g: &'a Group, name: Named<'a>) -> GroupJson<'a> {
         minutes: g.minutes,
         revenue: g.revenue,
         feedback_responses: g.feedback_responses,
-        not_attended: g.not_attended,
+        not_attended: if therapist {
+            Skip::No(g.not_attended)
+        } else {
+            Skip::Yes
+        },
         outcomes: &g.outcomes,
     }
 }
@@ -135,9 +154,9 @@ fn quality(q: &DataQuality) -> QualityJson<'_> {
         feedback_accepted: q.feedback.accepted,
         feedback_rejected: q.feedback.rejected,
         feedback_superseded: q.feedback.superseded,
-        sessions_not_attended: q.sessions_status.then_some(q.sessions.not_attended),
-        sessions_footer_rows: Some(q.sessions.footer_rows).filter(|&n| n > 0),
-        feedback_footer_rows: Some(q.feedback.footer_rows).filter(|&n| n > 0),
+        sessions_not_attended: q.sessions.not_attended,
+        sessions_footer_rows: q.sessions.footer_rows,
+        feedback_footer_rows: q.feedback.footer_rows,
         sessions_extra_columns: &q.sessions.extra_columns,
         feedback_extra_columns: &q.feedback.extra_columns,
     }

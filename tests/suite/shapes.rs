@@ -148,10 +148,12 @@ fn the_contract_twin_gives_the_figures_worked_out_by_hand() {
     // Responders (a fall of 30% or more): all but Bo's 8 → 6 (25%).
     assert_eq!(o["responders"]["eligible"], 6);
     assert_eq!(o["responders"]["responders"], 5);
-    assert!(
-        m.get("attendance").is_none(),
-        "no status column: no attendance"
-    );
+    // No status column: attendance is null, no booking was not attended, and no footer.
+    assert_eq!(m["attendance"], Value::Null);
+    assert_eq!(m["by_therapist"][0]["not_attended"], Value::Null);
+    assert!(m["by_technique"][0].get("not_attended").is_none());
+    assert_eq!(m["data_quality"]["sessions_not_attended"], 0);
+    assert_eq!(m["data_quality"]["sessions_footer_rows"], 0);
 }
 
 #[test]
