@@ -13,8 +13,8 @@ use super::index::Arena;
 use super::sessions::SessionIndex;
 use super::values::epoch_days;
 use super::{
-    read_blocks, threads, walk_fields, Block, FileQuality, Footer, Input, Options, RangeRead,
-    Reject, RowError, Table,
+    read_blocks, threads, walk_fields, Block, FileQuality, Footer, Input, RangeRead, Reject,
+    RowError, Table,
 };
 use crate::error::{Error, Result};
 
@@ -284,7 +284,6 @@ pub(super) fn read(
     blocks: Blocks<'_>,
     sessions: &SessionIndex,
     links: Option<&Links>,
-    _opts: &Options,
 ) -> Result<FeedbackRead> {
     // The chunks are kept as read (not copied into one list, which would double as it grows).
     let mut chunks: Vec<Chunk> = Vec::new();

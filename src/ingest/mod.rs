@@ -241,9 +241,7 @@ pub fn ingest_sources(
         None
     };
     let f = match f_open {
-        Opened::Csv(table, blocks) => {
-            feedback::read(&table, blocks, &s.index, links.as_ref(), opts)?
-        }
+        Opened::Csv(table, blocks) => feedback::read(&table, blocks, &s.index, links.as_ref())?,
         Opened::Sheet(table, rows) => feedback::read_rows(&table, rows, &s.index, links.as_ref())?,
     };
     let mut rejects = s.rejects;
@@ -267,6 +265,8 @@ pub fn ingest_sources(
 
 /// A file's header: how each contract column is read off its records.
 struct Table {
+    /// Which export this is.
+    input: Input,
     path: PathBuf,
     file: String,
     delimiter: u8,
@@ -525,6 +525,7 @@ impl Table {
             .map(|v| crate::model::normalise_label(v))
             .collect();
         Ok(Table {
+            input,
             file: file_name(&path),
             path,
             delimiter: file.delimiter,
@@ -543,9 +544,16 @@ impl Table {
 
     /// True for a feedback file whose rows are linked to sessions by client and date.
     fn links_by_client(&self) -> bool {
-        self.sources.len() == FEEDBACK.len()
+        self.input == Input::Feedback
             && self.sources[fcol::SESSION_ID.index] == From::Absent
             && self.present[fcol::CLIENT_ID.index]
+    }
+
+    /// True for column `c` of a sessions file without ids: its ids are made of line numbers.
+    fn line_id(&self, c: usize) -> bool {
+        self.input == Input::Sessions
+            && c == scol::SESSION_ID.index
+            && self.sources[c] == From::Unmapped
     }
 
     /// Column `c` of a record, trimmed (joined parts with one space); None when the file has
@@ -831,11 +839,7 @@ fn walk_fields<'r>(
                     .collect();
                 scratch.push(parts.join(" "));
             }
-            From::Unmapped
-                if specs[c].name == scol::SESSION_ID.name && specs.len() == SESSIONS.len() =>
-            {
-                scratch.push(format!("L{line}"))
-            }
+            From::Unmapped if table.line_id(c) => scratch.push(format!("L{line}")),
             _ => {}
         }
     }
@@ -846,11 +850,7 @@ fn walk_fields<'r>(
             From::Absent => continue,
             From::Field(p) => fields[*p],
             From::Joined(_) => made.next().map_or("", String::as_str),
-            From::Unmapped
-                if specs[c].name == scol::SESSION_ID.name && specs.len() == SESSIONS.len() =>
-            {
-                made.next().map_or("", String::as_str)
-            }
+            From::Unmapped if table.line_id(c) => made.next().map_or("", String::as_str),
             From::Unmapped => continue,
         };
         if text.is_empty() {
