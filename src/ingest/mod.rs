@@ -482,14 +482,13 @@ impl Table {
                 if has(&mapping, scol::DURATION_MIN) {
                     // The length is given: start and end are not read.
                     for c in [scol::START, scol::END] {
-                        for &p in mapping.sources[c.index].positions() {
-                            if !mapping.sources.iter().any(|s| {
-                                s != &mapping.sources[c.index] && s.positions().contains(&p)
-                            }) {
+                        let positions = mapping.sources[c.index].positions().to_vec();
+                        mapping.sources[c.index] = From::Absent;
+                        for p in positions {
+                            if !mapping.sources.iter().any(|s| s.positions().contains(&p)) {
                                 mapping.extra.push(names[p].clone());
                             }
                         }
-                        mapping.sources[c.index] = From::Absent;
                     }
                 } else if has(&mapping, scol::START) && has(&mapping, scol::END) {
                     required[scol::DURATION_MIN.index] = false;

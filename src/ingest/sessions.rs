@@ -790,6 +790,35 @@ mod tests {
     }
 
     #[test]
+    fn start_and_end_not_read_beside_a_length_and_a_shared_date_header() {
+        // `Start Time` is the date and would be the start; with a length given, start and
+        // end are not read: `End Time` is an extra column, `Start Time` (the date) is not.
+        let opts = Options {
+            settings: crate::config::Settings::parse(
+                "[columns.sessions]\ndate = \"Start Time\"\nstart = \"Start Time\"\nend = \"End Time\"\n",
+            )
+            .unwrap(),
+            ..Options::default()
+        };
+        let text = "session_id,client_id,therapist,Start Time,End Time,technique,body_region,duration_min\n\
+                    S1,C1,Maria,2026-03-02 10:00,2026-03-02 11:00,Massage,Neck,60\n";
+        let pb = ProgressBar::hidden();
+        let mut blocks =
+            Blocks::new("s.csv".into(), Box::new(text.as_bytes()), 1 << 20, &pb).unwrap();
+        let table = Table::open(
+            &mut blocks,
+            Input::Sessions,
+            &opts.sessions,
+            &opts,
+            "sessions",
+        )
+        .unwrap();
+        assert_eq!(table.extra_columns, vec!["End Time".to_string()]);
+        let read = read_in(&table, blocks, text.len() as u64, &opts, 1).unwrap();
+        assert_eq!(read.quality.accepted, 1);
+    }
+
+    #[test]
     fn cuts_fall_after_line_breaks_with_balanced_quotes() {
         let text = format!(
             "{}{}{}{}",
