@@ -82,6 +82,17 @@ impl<'a> Mapper<'a> {
         }
     }
 
+    /// A free header that says only who the client is (`Patient`, `Client #`, `Customer`):
+    /// the id when the header names an id, else the name.
+    fn person(&self, h: usize) -> bool {
+        !self.used[h] && matches!(self.keys[h].as_str(), "patient" | "client" | "customer")
+    }
+
+    /// The free header that names a client by an id word (`Patient #`, `Client no.`).
+    fn person_id(&self) -> Option<usize> {
+        (0..self.keys.len()).find(|&h| self.person(h) && id_like(&self.sample.headers[h]))
+    }
+
     fn values(&self, h: usize) -> Vec<&'a str> {
         self.sample.values(h)
     }
@@ -171,13 +182,7 @@ pub fn sessions(sample: &Sample, path: &std::path::Path) -> Proposed {
     ];
     let client = m
         .by_keys(&id_keys, any)
-        .or_else(|| {
-            (0..m.keys.len()).find(|&h| {
-                !m.used[h]
-                    && matches!(m.keys[h].as_str(), "patient" | "client" | "customer")
-                    && id_like(&sample.headers[h])
-            })
-        })
+        .or_else(|| m.person_id())
         .map(|h| (h, format!("client ids like {}", m.example(h))))
         .or_else(|| {
             m.by_keys(
@@ -331,13 +336,7 @@ pub fn sessions(sample: &Sample, path: &std::path::Path) -> Proposed {
         )
         .or_else(|| {
             m.has(s::CLIENT_ID)
-                .then(|| {
-                    (0..m.keys.len()).find(|&h| {
-                        !m.used[h]
-                            && matches!(m.keys[h].as_str(), "patient" | "client" | "customer")
-                            && m.reads_text(h)
-                    })
-                })
+                .then(|| (0..m.keys.len()).find(|&h| m.person(h) && m.reads_text(h)))
                 .flatten()
         });
     if let Some(h) = name {
@@ -552,13 +551,7 @@ pub fn feedback(
                 ],
                 |_| true,
             )
-            .or_else(|| {
-                (0..m.keys.len()).find(|&h| {
-                    !m.used[h]
-                        && matches!(m.keys[h].as_str(), "patient" | "client" | "customer")
-                        && id_like(&sample.headers[h])
-                })
-            })
+            .or_else(|| m.person_id())
             .or_else(|| {
                 m.by_words(
                     |w| {

@@ -153,6 +153,13 @@ fn techniques(ctx: &Context<'_>, span: Period) -> Result<Vec<Output>> {
     ])
 }
 
+/// One PDF of a set laid out: a layout that fails (even a panic) is one clear error naming
+/// `what`, not a crash, and the set is not written.
+fn laid_out(draw: impl FnOnce() -> Vec<u8>, what: impl FnOnce() -> String) -> Result<Vec<u8>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(draw))
+        .map_err(|_| Error::Layout { what: what() })
+}
+
 /// The clients CSV and one PDF per client (owner-only files), rendered in parallel and
 /// staged as each is laid out.
 fn clients(
@@ -186,16 +193,15 @@ fn clients(
     bar.set_message("Client summaries");
     summaries.par_iter().try_for_each(|c| {
         let furniture = ctx.furniture("Client progress summary", format!("to {}", period.to));
-        // A layout that fails (even a panic) is one clear error, not a crash.
-        let bytes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            super::clients::pdf(c, ctx.settings, ctx.fonts, furniture)
-        }))
-        .map_err(|_| Error::Layout {
-            what: format!(
-                "the progress summary of client {}",
-                crate::error::echo(&c.client_id)
-            ),
-        })?;
+        let bytes = laid_out(
+            || super::clients::pdf(c, ctx.settings, ctx.fonts, furniture),
+            || {
+                format!(
+                    "the progress summary of client {}",
+                    crate::error::echo(&c.client_id)
+                )
+            },
+        )?;
         let path = dir.join(format!("{}.pdf", stems[&c.client_id]));
         staging.put(&Output::new(path, bytes, Access::Private))?;
         bar.inc(1);
@@ -224,15 +230,15 @@ fn therapists(ctx: &Context<'_>, span: Period, staging: &Staging) -> Result<Stag
     let stems = super::files::stems(&names);
     figures.therapists.par_iter().try_for_each(|row| {
         let furniture = ctx.furniture("Staff review", format!("{} to {}", span.from, span.to));
-        let bytes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            super::therapists::pdf(&figures, row, ctx.settings, ctx.fonts, furniture)
-        }))
-        .map_err(|_| Error::Layout {
-            what: format!(
-                "the staff review of {}",
-                crate::error::echo(&row.group.name)
-            ),
-        })?;
+        let bytes = laid_out(
+            || super::therapists::pdf(&figures, row, ctx.settings, ctx.fonts, furniture),
+            || {
+                format!(
+                    "the staff review of {}",
+                    crate::error::echo(&row.group.name)
+                )
+            },
+        )?;
         let path = dir.join(format!("{}.pdf", stems[&row.group.name]));
         staging.put(&Output::new(path, bytes, Access::Shared))
     })?;

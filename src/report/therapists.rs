@@ -162,20 +162,13 @@ pub fn adjusted_sentence(
                 format::count(eligible)
             )
         }
-        (Some(rate), Some(lo), Some(hi), Some(p)) if lo > p => format!(
+        (Some(rate), Some(lo), Some(hi), Some(p)) if lo > p || hi < p => format!(
             "Adjusted for the pain their clients came in with, {name}'s share of sessions whose pain fell by {pct}% \
-             or more ({}, 95% interval {} to {}) is above the practice's {}: more than chance would give.",
+             or more ({}, 95% interval {} to {}) is {} the practice's {}: more than chance would give.",
             format::percent(Some(rate)),
             format::percent(Some(lo)),
             format::percent(Some(hi)),
-            format::percent(Some(p))
-        ),
-        (Some(rate), Some(lo), Some(hi), Some(p)) if hi < p => format!(
-            "Adjusted for the pain their clients came in with, {name}'s share of sessions whose pain fell by {pct}% \
-             or more ({}, 95% interval {} to {}) is below the practice's {}: more than chance would give.",
-            format::percent(Some(rate)),
-            format::percent(Some(lo)),
-            format::percent(Some(hi)),
+            if lo > p { "above" } else { "below" },
             format::percent(Some(p))
         ),
         (Some(rate), Some(lo), Some(hi), Some(p)) => format!(
