@@ -737,19 +737,23 @@ mod tests {
 
     /// Reads `text` in blocks of `block` bytes, each in about `ranges` ranges.
     fn read_blocks(text: &str, ranges: usize, block: usize) -> SessionsRead {
+        read_with(text, ranges, block, &Options::default())
+    }
+
+    /// [`read_blocks`] with these options.
+    fn read_with(text: &str, ranges: usize, block: usize, opts: &Options) -> SessionsRead {
         let pb = ProgressBar::hidden();
-        let opts = Options::default();
         let mut blocks =
             Blocks::new("sessions.csv".into(), Box::new(text.as_bytes()), block, &pb).unwrap();
         let table = Table::open(
             &mut blocks,
             Input::Sessions,
             &opts.sessions,
-            &opts,
+            opts,
             "sessions",
         )
         .unwrap();
-        let read = read_in(&table, blocks, text.len() as u64, &opts, ranges).unwrap();
+        let read = read_in(&table, blocks, text.len() as u64, opts, ranges).unwrap();
         assert_eq!(
             pb.position(),
             text.len() as u64,
@@ -802,19 +806,8 @@ mod tests {
         };
         let text = "session_id,client_id,therapist,Start Time,End Time,technique,body_region,duration_min\n\
                     S1,C1,Maria,2026-03-02 10:00,2026-03-02 11:00,Massage,Neck,60\n";
-        let pb = ProgressBar::hidden();
-        let mut blocks =
-            Blocks::new("s.csv".into(), Box::new(text.as_bytes()), 1 << 20, &pb).unwrap();
-        let table = Table::open(
-            &mut blocks,
-            Input::Sessions,
-            &opts.sessions,
-            &opts,
-            "sessions",
-        )
-        .unwrap();
-        assert_eq!(table.extra_columns, vec!["End Time".to_string()]);
-        let read = read_in(&table, blocks, text.len() as u64, &opts, 1).unwrap();
+        let read = read_with(text, 1, 1 << 20, &opts);
+        assert_eq!(read.quality.extra_columns, vec!["End Time".to_string()]);
         assert_eq!(read.quality.accepted, 1);
     }
 
