@@ -270,9 +270,14 @@ fn retention(ingested: &Ingested, period: Period) -> Result<Vec<(Option<String>,
                 .gt_eq(from.clone())
                 .and(col("first_date").lt_eq(super::date_lit(period.to))),
         );
+    let collect = |lf: LazyFrame, what: &str| lf.collect().map_err(err(what));
+    // Each frame below is computed once; the figures per therapist and for the practice are
+    // read off it (a lazy frame used twice would be computed twice).
+    let firsts = collect(firsts, "each client's first session")?;
     // Their visits within 90 days, for those first seen at least 90 days before `to`.
     let visits_90 = firsts
         .clone()
+        .lazy()
         .filter(col("first_day").lt_eq(lit(to - VISIT_DAYS)))
         .join(
             sessions.clone().select([scol::CLIENT_ID.col(), col("day")]),
@@ -287,6 +292,7 @@ fn retention(ingested: &Ingested, period: Period) -> Result<Vec<(Option<String>,
         )
         .group_by([scol::CLIENT_ID.col(), col("first_therapist")])
         .agg([len().cast(DataType::Float64).alias("visits")]);
+    let visits_90 = collect(visits_90, "visits in 90 days")?;
     // Each session's client's next day with a session (another day).
     let next_day = col("day")
         .shift(lit(-1))
@@ -322,10 +328,11 @@ fn retention(ingested: &Ingested, period: Period) -> Result<Vec<(Option<String>,
                 .cast(DataType::Float64)
                 .alias("rebooked"),
         ]);
-    let collect = |lf: LazyFrame, what: &str| lf.collect().map_err(err(what));
+    let rebooked = collect(rebooked, "rebookings within 30 days")?;
     let new = collect(
         firsts
             .clone()
+            .lazy()
             .group_by([col("first_therapist")])
             .agg([len().alias("n")]),
         "each therapist's new clients",
@@ -333,26 +340,31 @@ fn retention(ingested: &Ingested, period: Period) -> Result<Vec<(Option<String>,
     let v90 = collect(
         visits_90
             .clone()
+            .lazy()
             .group_by([col("first_therapist")])
             .agg([col("visits").mean().alias("mean"), len().alias("n")]),
         "visits in 90 days",
     )?;
     let v90_all = collect(
-        visits_90.select([col("visits").mean().alias("mean"), len().alias("n")]),
+        visits_90
+            .lazy()
+            .select([col("visits").mean().alias("mean"), len().alias("n")]),
         "visits in 90 days",
     )?;
     let r30 = collect(
         rebooked
             .clone()
+            .lazy()
             .group_by([scol::THERAPIST.col()])
             .agg([col("rebooked").mean().alias("mean"), len().alias("n")]),
         "rebookings within 30 days",
     )?;
     let r30_all = collect(
-        rebooked.select([col("rebooked").mean().alias("mean"), len().alias("n")]),
+        rebooked
+            .lazy()
+            .select([col("rebooked").mean().alias("mean"), len().alias("n")]),
         "rebookings within 30 days",
     )?;
-    let new_all = collect(firsts.select([len().alias("n")]), "new clients")?;
 
     let find = |df: &DataFrame, key: &str, name: &str| {
         (0..df.height()).find(|&row| value_str(df, key, row).as_deref() == Some(name))
@@ -382,7 +394,7 @@ fn retention(ingested: &Ingested, period: Period) -> Result<Vec<(Option<String>,
     out.push((
         None,
         Retention {
-            new_clients: count(&new_all, "n", 0),
+            new_clients: firsts.height() as u64,
             visits_90: value_f64(&v90_all, "mean", 0),
             visits_90_clients: count(&v90_all, "n", 0),
             rebooked_30: value_f64(&r30_all, "mean", 0),
