@@ -5,6 +5,7 @@
 use polars::prelude::*;
 use serde::Serialize;
 
+use super::cell::{Cell, Count};
 use super::err;
 use super::outcomes::{self, Outcomes};
 use super::{count, value_f64, value_i64, value_str, visits, Period};
@@ -15,18 +16,18 @@ use crate::ingest::Ingested;
 /// Totals of one period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Totals {
-    pub sessions: u64,
-    pub clients: u64,
+    pub sessions: Count,
+    pub clients: Count,
     /// Clients whose first accepted session in the whole file falls in the period.
-    pub new_clients: u64,
-    pub returning_clients: u64,
+    pub new_clients: Count,
+    pub returning_clients: Count,
     /// Clients with two or more sessions in the period.
-    pub clients_multi_session: u64,
-    pub minutes: i64,
+    pub clients_multi_session: Count,
+    pub minutes: Cell<i64>,
     /// Sum of the fees given; None only when the file has no fee column.
     pub revenue: Option<f64>,
     /// Sessions in the period with counted feedback.
-    pub feedback_responses: u64,
+    pub feedback_responses: Count,
     pub feedback_response_rate: Option<f64>,
 }
 
@@ -35,14 +36,14 @@ pub struct Totals {
 pub struct Group {
     /// The technique label or the therapist's name.
     pub name: String,
-    pub sessions: u64,
-    pub clients: u64,
-    pub minutes: i64,
+    pub sessions: Count,
+    pub clients: Count,
+    pub minutes: Cell<i64>,
     pub revenue: Option<f64>,
-    pub feedback_responses: u64,
+    pub feedback_responses: Count,
     pub outcomes: Outcomes,
     /// A therapist's not-attended bookings of the period (monthly, with a status column).
-    pub not_attended: Option<u64>,
+    pub not_attended: Option<Count>,
 }
 
 /// The aggregations shared by the totals and the groups.
@@ -131,14 +132,14 @@ pub fn period_totals(
     let new_clients = count(&clients, "new", 0);
     let feedback_responses = count(&df, "feedback_responses", 0);
     let totals = Totals {
-        sessions,
-        clients: client_count,
-        new_clients,
-        returning_clients: client_count - new_clients.min(client_count),
-        clients_multi_session: count(&clients, "multi", 0),
-        minutes: value_i64(&df, "minutes", 0).unwrap_or(0),
+        sessions: sessions.into(),
+        clients: client_count.into(),
+        new_clients: new_clients.into(),
+        returning_clients: (client_count - new_clients.min(client_count)).into(),
+        clients_multi_session: count(&clients, "multi", 0).into(),
+        minutes: value_i64(&df, "minutes", 0).unwrap_or(0).into(),
         revenue: revenue(has_fee, &df, 0),
-        feedback_responses,
+        feedback_responses: feedback_responses.into(),
         feedback_response_rate: (sessions > 0).then(|| feedback_responses as f64 / sessions as f64),
     };
     Ok((totals, outcomes::read(&df, 0, t)))
@@ -162,11 +163,11 @@ pub fn groups(visits: &DataFrame, key: &str, has_fee: bool, t: &Thresholds) -> R
     let mut out: Vec<Group> = (0..df.height())
         .map(|row| Group {
             name: value_str(&df, key, row).unwrap_or_default(),
-            sessions: count(&df, "sessions", row),
-            clients: count(&df, "clients", row),
-            minutes: value_i64(&df, "minutes", row).unwrap_or(0),
+            sessions: count(&df, "sessions", row).into(),
+            clients: count(&df, "clients", row).into(),
+            minutes: value_i64(&df, "minutes", row).unwrap_or(0).into(),
             revenue: revenue(has_fee, &df, row),
-            feedback_responses: count(&df, "feedback_responses", row),
+            feedback_responses: count(&df, "feedback_responses", row).into(),
             outcomes: outcomes::read(&df, row, t),
             not_attended: None,
         })

@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 
+use super::cell::Count;
 use super::err;
 use super::groups::{groups, Group};
 use super::value_str;
@@ -17,7 +18,7 @@ pub struct LocationGroup {
     pub location: Option<String>,
     pub group: Group,
     /// Its clients in the period whose first session ever is in the period.
-    pub new_clients: u64,
+    pub new_clients: Count,
 }
 
 /// The locations of the accepted sessions, as written (trimmed), with their sessions; most
@@ -83,7 +84,7 @@ pub fn by_location(
         .into_iter()
         .map(|g| LocationGroup {
             location: (!g.name.is_empty()).then(|| g.name.clone()),
-            new_clients: new_at(&g.name),
+            new_clients: new_at(&g.name).into(),
             group: g,
         })
         .collect();

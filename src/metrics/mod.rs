@@ -1,12 +1,14 @@
 //! Metrics: pure functions from the ingested frames to typed summaries (SPEC "Metrics").
 //! Every aggregation is a polars lazy query; nothing here formats a figure for people.
 
+pub mod cell;
 pub mod clients;
 pub mod groups;
 pub mod locations;
 pub mod monthly;
 pub mod outcomes;
 pub mod stats;
+pub mod suppress;
 pub mod techniques;
 pub mod therapists;
 pub mod trends;
@@ -19,6 +21,8 @@ use crate::error::{Error, Result};
 use crate::ingest::columns::{feedback as fcol, session as scol};
 use crate::ingest::values::epoch_days;
 use crate::ingest::{Ingested, SESSION_ROW};
+use crate::model::{DataQuality, FileQuality};
+use cell::Count;
 
 /// How the body-region lists are exploded: one row per region; every session has at least
 /// one, so neither empty lists nor nulls occur.
@@ -26,6 +30,50 @@ pub(crate) const EXPLODE_REGIONS: ExplodeOptions = ExplodeOptions {
     empty_as_null: false,
     keep_nulls: false,
 };
+
+/// One input file's account of its rows, as a report shows it (`model::FileQuality` with
+/// its counts as cells a shareable copy may hide).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileAccount {
+    pub file: String,
+    pub rows: Count,
+    pub accepted: Count,
+    pub rejected: Count,
+    pub superseded: Count,
+    pub not_attended: Count,
+    pub footer_rows: Count,
+    pub extra_columns: Vec<String>,
+    pub absent_columns: Vec<String>,
+}
+
+/// Both files' accounts (`model::DataQuality`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Accounts {
+    pub sessions: FileAccount,
+    pub feedback: FileAccount,
+    pub sessions_status: bool,
+}
+
+impl Accounts {
+    pub fn of(q: &DataQuality) -> Accounts {
+        let file = |f: &FileQuality| FileAccount {
+            file: f.file.clone(),
+            rows: f.rows.into(),
+            accepted: f.accepted.into(),
+            rejected: f.rejected.into(),
+            superseded: f.superseded.into(),
+            not_attended: f.not_attended.into(),
+            footer_rows: f.footer_rows.into(),
+            extra_columns: f.extra_columns.clone(),
+            absent_columns: f.absent_columns.clone(),
+        };
+        Accounts {
+            sessions: file(&q.sessions),
+            feedback: file(&q.feedback),
+            sessions_status: q.sessions_status,
+        }
+    }
+}
 
 /// A span of days, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -5,29 +5,30 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
+use super::cell::Count;
 use super::err;
 use super::groups::{first_dates, groups, period_totals, visits_in, Group, Totals};
 use super::locations::{by_location, LocationGroup};
 use super::outcomes::Outcomes;
+use super::Accounts;
 use super::{count, days_to_date, value_i64, value_str, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
 use crate::ingest::columns::session as scol;
 use crate::ingest::Ingested;
-use crate::model::DataQuality;
 
 /// Sessions of one body region (a session with several regions counts in each).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegionCount {
     pub region: String,
-    pub sessions: u64,
+    pub sessions: Count,
 }
 
 /// Sessions of one day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DayCount {
     pub date: NaiveDate,
-    pub sessions: u64,
+    pub sessions: Count,
 }
 
 /// The bookings of one status value.
@@ -35,7 +36,7 @@ pub struct DayCount {
 pub struct StatusCount {
     /// The normalised status; None for bookings with an empty status.
     pub status: Option<String>,
-    pub bookings: u64,
+    pub bookings: Count,
 }
 
 /// Who came (SPEC "Status: bookings that were not treatments"), for the month: known only
@@ -43,16 +44,16 @@ pub struct StatusCount {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Attendance {
     /// Sessions + not-attended bookings.
-    pub booked: u64,
-    pub attended: u64,
-    pub not_attended: u64,
+    pub booked: Count,
+    pub attended: Count,
+    pub not_attended: Count,
     /// attended / booked; None when nothing was booked.
     pub attended_rate: Option<f64>,
     /// Every booking of the month by its status, most bookings first, then by status.
     pub by_status: Vec<StatusCount>,
     /// Not-attended bookings by therapist (those without a therapist are left out).
     #[serde(skip)]
-    pub by_therapist: Vec<(String, u64)>,
+    pub by_therapist: Vec<(String, Count)>,
 }
 
 /// The month's bookings: its sessions (`visits`) and its not-attended bookings.
@@ -77,7 +78,7 @@ fn attendance(ingested: &Ingested, visits: &DataFrame, period: Period) -> Result
     let mut by_status: Vec<StatusCount> = (0..statuses.height())
         .map(|row| StatusCount {
             status: value_str(&statuses, scol::STATUS.name, row),
-            bookings: count(&statuses, "bookings", row),
+            bookings: count(&statuses, "bookings", row).into(),
         })
         .collect();
     by_status.sort_by(|a, b| {
@@ -96,16 +97,16 @@ fn attendance(ingested: &Ingested, visits: &DataFrame, period: Period) -> Result
         .filter_map(|row| {
             Some((
                 value_str(&therapists, scol::THERAPIST.name, row)?,
-                count(&therapists, "bookings", row),
+                count(&therapists, "bookings", row).into(),
             ))
         })
         .collect();
     let attended = visits.height() as u64;
-    let booked = by_status.iter().map(|s| s.bookings).sum::<u64>();
+    let booked = by_status.iter().map(|s| s.bookings.value()).sum::<u64>();
     Ok(Attendance {
-        booked,
-        attended,
-        not_attended: booked - attended,
+        booked: booked.into(),
+        attended: attended.into(),
+        not_attended: (booked - attended).into(),
         attended_rate: (booked > 0).then(|| attended as f64 / booked as f64),
         by_status,
         by_therapist,
@@ -124,10 +125,10 @@ pub struct Previous {
 /// either month's figure is missing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Changes {
-    pub sessions: i64,
-    pub clients: i64,
-    pub new_clients: i64,
-    pub minutes: i64,
+    pub sessions: Option<i64>,
+    pub clients: Option<i64>,
+    pub new_clients: Option<i64>,
+    pub minutes: Option<i64>,
     pub revenue: Option<f64>,
     pub feedback_response_rate: Option<f64>,
     pub soreness_median: Option<f64>,
@@ -138,12 +139,12 @@ impl Changes {
     fn between(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> Changes {
         let ((t, o), (p, po)) = (now, before);
         let diff = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
-        let count = |a: u64, b: u64| a as i64 - b as i64;
+        let count = |a: Count, b: Count| a.shown().zip(b.shown()).map(|(a, b)| a as i64 - b as i64);
         Changes {
             sessions: count(t.sessions, p.sessions),
             clients: count(t.clients, p.clients),
             new_clients: count(t.new_clients, p.new_clients),
-            minutes: t.minutes - p.minutes,
+            minutes: t.minutes.shown().zip(p.minutes.shown()).map(|(a, b)| a - b),
             revenue: diff(t.revenue, p.revenue),
             feedback_response_rate: diff(t.feedback_response_rate, p.feedback_response_rate),
             soreness_median: diff(o.soreness.median, po.soreness.median),
@@ -233,7 +234,9 @@ pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> V
     let (r, pr) = (&o.pain_reduction, &po.pain_reduction);
     let means = {
         let d = match (r.mean, r.sd, pr.mean, pr.sd) {
-            (Some(m1), Some(s1), Some(m0), Some(s0)) => welch(r.n, m1, s1, pr.n, m0, s0),
+            (Some(m1), Some(s1), Some(m0), Some(s0)) => {
+                welch(r.n.value(), m1, s1, pr.n.value(), m0, s0)
+            }
             _ => None,
         };
         Comparison {
@@ -247,17 +250,23 @@ pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> V
         }
     };
     vec![
-        counts(COMPARED[0], t.sessions, p.sessions),
-        counts(COMPARED[1], t.new_clients, p.new_clients),
+        counts(COMPARED[0], t.sessions.value(), p.sessions.value()),
+        counts(COMPARED[1], t.new_clients.value(), p.new_clients.value()),
         shares(
             COMPARED[2],
-            (t.feedback_responses, t.sessions),
-            (p.feedback_responses, p.sessions),
+            (t.feedback_responses.value(), t.sessions.value()),
+            (p.feedback_responses.value(), p.sessions.value()),
         ),
         shares(
             COMPARED[3],
-            (o.responders.responders, o.responders.eligible),
-            (po.responders.responders, po.responders.eligible),
+            (
+                o.responders.responders.value(),
+                o.responders.eligible.value(),
+            ),
+            (
+                po.responders.responders.value(),
+                po.responders.eligible.value(),
+            ),
         ),
         means,
     ]
@@ -285,7 +294,9 @@ pub struct Monthly {
     pub attendance: Option<Attendance>,
     /// False when the export records no body regions.
     pub has_regions: bool,
-    pub data_quality: DataQuality,
+    pub data_quality: Accounts,
+    /// A shareable copy's `min_cell` (counts below it are hidden); None in a full report.
+    pub suppressed_below: Option<u64>,
 }
 
 /// Computes every figure of the monthly report for `period`.
@@ -309,7 +320,7 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
     if let Some(a) = &attendance {
         for g in &mut by_therapist {
             let missed = a.by_therapist.iter().find(|(name, _)| *name == g.name);
-            g.not_attended = Some(missed.map_or(0, |(_, n)| *n));
+            g.not_attended = Some(missed.map_or(0.into(), |(_, n)| *n));
         }
     }
     Ok(Monthly {
@@ -331,7 +342,8 @@ pub fn monthly(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Mo
         location: None,
         attendance,
         has_regions: ingested.has_regions,
-        data_quality: ingested.quality.clone(),
+        data_quality: Accounts::of(&ingested.quality),
+        suppressed_below: None,
     })
 }
 
@@ -350,7 +362,7 @@ fn by_region(visits: &DataFrame) -> Result<Vec<RegionCount>> {
     let mut out: Vec<RegionCount> = (0..df.height())
         .map(|row| RegionCount {
             region: value_str(&df, "region", row).unwrap_or_default(),
-            sessions: count(&df, "sessions", row),
+            sessions: count(&df, "sessions", row).into(),
         })
         .collect();
     out.sort_by(|a, b| {
@@ -381,7 +393,7 @@ fn by_day(visits: &DataFrame, period: Period) -> Result<Vec<DayCount>> {
         .days()
         .map(|date| DayCount {
             date,
-            sessions: counted.get(&date).copied().unwrap_or(0),
+            sessions: counted.get(&date).copied().unwrap_or(0).into(),
         })
         .collect())
 }
@@ -393,14 +405,14 @@ mod tests {
 
     fn totals(sessions: u64, revenue: Option<f64>, rate: Option<f64>) -> Totals {
         Totals {
-            sessions,
-            clients: sessions / 2,
-            new_clients: 1,
-            returning_clients: sessions / 2 - 1,
-            clients_multi_session: 0,
-            minutes: sessions as i64 * 45,
+            sessions: sessions.into(),
+            clients: (sessions / 2).into(),
+            new_clients: 1.into(),
+            returning_clients: (sessions / 2 - 1).into(),
+            clients_multi_session: 0.into(),
+            minutes: (sessions as i64 * 45).into(),
             revenue,
-            feedback_responses: 0,
+            feedback_responses: 0.into(),
             feedback_response_rate: rate,
         }
     }
@@ -408,30 +420,33 @@ mod tests {
     fn outcomes(median: Option<f64>, rate: Option<f64>) -> Outcomes {
         Outcomes {
             soreness: Soreness {
-                n: 0,
+                n: 0.into(),
                 mean: None,
                 median,
                 p90: None,
                 over_48h_share: None,
             },
             pain_reduction: PainReduction {
-                n: 0,
+                n: 0.into(),
                 mean: None,
                 sd: None,
                 ci95_low: None,
                 ci95_high: None,
             },
             responders: Responders {
-                eligible: 0,
-                responders: 0,
+                eligible: 0.into(),
+                responders: 0.into(),
                 rate,
                 ci95_low: None,
                 ci95_high: None,
             },
-            immediate_change: ImmediateChange { n: 0, mean: None },
+            immediate_change: ImmediateChange {
+                n: 0.into(),
+                mean: None,
+            },
             satisfaction_mean: None,
             mobility_improved_share: None,
-            low_sample: true,
+            low_sample: true.into(),
         }
     }
 
@@ -439,18 +454,18 @@ mod tests {
     fn comparisons_by_hand() {
         let mut now = (totals(48, None, Some(0.5)), outcomes(None, None));
         let mut before = (totals(30, None, None), outcomes(None, None));
-        now.0.new_clients = 48;
-        before.0.new_clients = 30;
+        now.0.new_clients = 48.into();
+        before.0.new_clients = 30.into();
         // Pain reduction: one answer now (no Welch interval), then equal variances of zero.
         now.1.pain_reduction = PainReduction {
-            n: 1,
+            n: 1.into(),
             mean: Some(3.0),
             sd: None,
             ci95_low: None,
             ci95_high: None,
         };
         before.1.pain_reduction = PainReduction {
-            n: 4,
+            n: 4.into(),
             mean: Some(1.0),
             sd: Some(0.0),
             ci95_low: None,
@@ -469,7 +484,7 @@ mod tests {
         );
         assert_eq!((c[3].current, c[3].difference), (None, None));
         assert_eq!((c[4].difference, c[4].significant), (None, false));
-        now.1.pain_reduction.n = 3;
+        now.1.pain_reduction.n = 3.into();
         now.1.pain_reduction.sd = Some(0.0);
         let c = comparisons((&now.0, &now.1), (&before.0, &before.1));
         assert_eq!(
@@ -493,10 +508,10 @@ mod tests {
         assert_eq!(
             c,
             Changes {
-                sessions: -4,
-                clients: -2,
-                new_clients: 0,
-                minutes: -180,
+                sessions: Some(-4),
+                clients: Some(-2),
+                new_clients: Some(0),
+                minutes: Some(-180),
                 revenue: None,
                 feedback_response_rate: Some(-0.25),
                 soreness_median: Some(-6.5),

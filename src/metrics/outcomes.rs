@@ -4,6 +4,7 @@
 use polars::prelude::*;
 use serde::Serialize;
 
+use super::cell::{Cell, Count};
 use super::stats::{t_interval, wilson};
 use super::{count, value_f64};
 use crate::config::Thresholds;
@@ -12,7 +13,7 @@ use crate::ingest::columns::{feedback as fcol, session as scol};
 /// How long post-treatment soreness lasted, over sessions that reported it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Soreness {
-    pub n: u64,
+    pub n: Count,
     pub mean: Option<f64>,
     pub median: Option<f64>,
     pub p90: Option<f64>,
@@ -23,7 +24,7 @@ pub struct Soreness {
 /// pain_before − pain_followup, over sessions with both.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PainReduction {
-    pub n: u64,
+    pub n: Count,
     pub mean: Option<f64>,
     /// The sample standard deviation (n − 1), for comparing two months; not in the JSON.
     #[serde(skip)]
@@ -36,8 +37,8 @@ pub struct PainReduction {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Responders {
     /// Sessions with pain_before > 0 and a pain_followup.
-    pub eligible: u64,
-    pub responders: u64,
+    pub eligible: Count,
+    pub responders: Count,
     pub rate: Option<f64>,
     pub ci95_low: Option<f64>,
     pub ci95_high: Option<f64>,
@@ -46,7 +47,7 @@ pub struct Responders {
 /// pain_before − pain_after, over sessions with both.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImmediateChange {
-    pub n: u64,
+    pub n: Count,
     pub mean: Option<f64>,
 }
 
@@ -60,7 +61,7 @@ pub struct Outcomes {
     pub satisfaction_mean: Option<f64>,
     pub mobility_improved_share: Option<f64>,
     /// Fewer responder-eligible sessions than the low-sample threshold.
-    pub low_sample: bool,
+    pub low_sample: Cell<bool>,
 }
 
 /// A session that can show a response: pain_before > 0 and a pain_followup. (A comparison
@@ -125,33 +126,33 @@ pub fn read(df: &DataFrame, row: usize, t: &Thresholds) -> Outcomes {
     let imm_n = n("o_imm_n");
     Outcomes {
         soreness: Soreness {
-            n: sore_n,
+            n: sore_n.into(),
             mean: f("o_sore_mean"),
             median: f("o_sore_median"),
             p90: f("o_sore_p90"),
             over_48h_share: if sore_n > 0 { f("o_sore_over") } else { None },
         },
         pain_reduction: PainReduction {
-            n: red_n,
+            n: red_n.into(),
             mean: red_mean,
             sd: f("o_red_sd"),
             ci95_low: red_low,
             ci95_high: red_high,
         },
         responders: Responders {
-            eligible,
-            responders,
+            eligible: eligible.into(),
+            responders: responders.into(),
             rate: (eligible > 0).then(|| responders as f64 / eligible as f64),
             ci95_low: resp_low,
             ci95_high: resp_high,
         },
         immediate_change: ImmediateChange {
-            n: imm_n,
+            n: imm_n.into(),
             mean: if imm_n > 0 { f("o_imm_mean") } else { None },
         },
         satisfaction_mean: f("o_satisfaction"),
         mobility_improved_share: f("o_mobility"),
-        low_sample: eligible < u64::from(t.low_sample),
+        low_sample: (eligible < u64::from(t.low_sample)).into(),
     }
 }
 
@@ -189,7 +190,7 @@ mod tests {
         assert_eq!(
             o.soreness,
             Soreness {
-                n: 0,
+                n: 0.into(),
                 mean: None,
                 median: None,
                 p90: None,
@@ -199,7 +200,7 @@ mod tests {
         assert_eq!(
             o.pain_reduction,
             PainReduction {
-                n: 0,
+                n: 0.into(),
                 mean: None,
                 sd: None,
                 ci95_low: None,
@@ -211,12 +212,18 @@ mod tests {
             (o.responders.ci95_low, o.responders.ci95_high),
             (None, None)
         );
-        assert_eq!(o.immediate_change, ImmediateChange { n: 0, mean: None });
+        assert_eq!(
+            o.immediate_change,
+            ImmediateChange {
+                n: 0.into(),
+                mean: None
+            }
+        );
         assert_eq!(
             (o.satisfaction_mean, o.mobility_improved_share),
             (None, None)
         );
-        assert!(o.low_sample);
+        assert!(o.low_sample.value());
     }
 
     #[test]
@@ -277,19 +284,25 @@ mod tests {
         let half = 3.182446305284263 * 2f64.sqrt() / 2.0;
         assert!((o.pain_reduction.ci95_low.unwrap() - (2.0 - half)).abs() < 1e-7);
         assert!((o.pain_reduction.ci95_high.unwrap() - (2.0 + half)).abs() < 1e-7);
-        assert_eq!((o.responders.eligible, o.responders.responders), (3, 2));
+        assert_eq!(
+            (
+                o.responders.eligible.value(),
+                o.responders.responders.value()
+            ),
+            (3, 2)
+        );
         assert_eq!(o.responders.rate, Some(2.0 / 3.0));
         assert_eq!(o.responders.ci95_low, wilson(2, 3).0);
         assert_eq!(
             o.immediate_change,
             ImmediateChange {
-                n: 3,
+                n: 3.into(),
                 mean: Some(1.0)
             }
         );
         assert_eq!(o.satisfaction_mean, Some(4.0));
         assert_eq!(o.mobility_improved_share, Some(2.0 / 3.0));
-        assert!(o.low_sample);
+        assert!(o.low_sample.value());
         let lenient = Thresholds {
             low_sample: 3,
             responder: 0.25,
@@ -303,8 +316,14 @@ mod tests {
             ],
             &lenient,
         );
-        assert_eq!((o.responders.eligible, o.responders.responders), (3, 2));
+        assert_eq!(
+            (
+                o.responders.eligible.value(),
+                o.responders.responders.value()
+            ),
+            (3, 2)
+        );
         assert_eq!(o.soreness.over_48h_share, Some(1.0));
-        assert!(!o.low_sample);
+        assert!(!o.low_sample.value());
     }
 }

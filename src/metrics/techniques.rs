@@ -4,16 +4,17 @@
 
 use polars::prelude::*;
 
+use super::cell::{Cell, Count};
 use super::err;
 use super::groups::{first_dates, groups, period_totals, visits_in, Group};
 use super::outcomes::{self, Outcomes};
 use super::stats::newcombe;
+use super::Accounts;
 use super::{count, value_f64, value_str, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
 use crate::ingest::columns::session as scol;
 use crate::ingest::Ingested;
-use crate::model::DataQuality;
 
 /// A technique's responder rate minus that of all other techniques, with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,8 +58,9 @@ pub struct Adjusted {
     pub crude_rank: Option<usize>,
     pub standardized_rank: Option<usize>,
     /// Each band's share of this technique's eligible sessions (its starting-pain mix);
-    /// empty without an eligible session.
-    pub mix: Vec<f64>,
+    /// empty without an eligible session; None in a shareable copy where a band's count is
+    /// hidden (the shares would give it away).
+    pub mix: Option<Vec<f64>>,
 }
 
 /// One technique's row.
@@ -76,21 +78,21 @@ pub struct TechniqueRow {
 /// or a starting-pain band of a technique or of the practice.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RateCell {
-    pub eligible: u64,
-    pub responders: u64,
+    pub eligible: Count,
+    pub responders: Count,
     /// responders / eligible; None without an eligible session.
     pub rate: Option<f64>,
     /// Fewer eligible sessions than the low-sample threshold.
-    pub low_sample: bool,
+    pub low_sample: Cell<bool>,
 }
 
 impl RateCell {
     fn new(eligible: u64, responders: u64, t: &Thresholds) -> RateCell {
         RateCell {
-            eligible,
-            responders,
+            eligible: eligible.into(),
+            responders: responders.into(),
             rate: (eligible > 0).then(|| responders as f64 / eligible as f64),
-            low_sample: eligible < u64::from(t.low_sample),
+            low_sample: (eligible < u64::from(t.low_sample)).into(),
         }
     }
 }
@@ -99,7 +101,7 @@ impl RateCell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Techniques {
     pub period: Period,
-    pub sessions: u64,
+    pub sessions: Count,
     /// All techniques together.
     pub overall: Outcomes,
     /// Sorted by sessions, then name.
@@ -115,7 +117,9 @@ pub struct Techniques {
     pub band_weights: Option<[f64; 3]>,
     /// False when the export records no body regions (the matrix is then left out).
     pub has_regions: bool,
-    pub data_quality: DataQuality,
+    pub data_quality: Accounts,
+    /// A shareable copy's `min_cell` (counts below it are hidden); None in a full report.
+    pub suppressed_below: Option<u64>,
 }
 
 /// Computes the technique comparison over `period`.
@@ -139,14 +143,17 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
     };
     let compared = compare(&visits, scol::TECHNIQUE.name, groups, t)?;
     let (practice_bands, weights) = (compared.practice_bands, compared.weights);
-    let (all_x, all_n) = (overall.responders.responders, overall.responders.eligible);
+    let (all_x, all_n) = (
+        overall.responders.responders.value(),
+        overall.responders.eligible.value(),
+    );
     let techniques: Vec<TechniqueRow> = compared
         .rows
         .into_iter()
         .map(|(g, adjusted)| {
             let (x, n) = (
-                g.outcomes.responders.responders,
-                g.outcomes.responders.eligible,
+                g.outcomes.responders.responders.value(),
+                g.outcomes.responders.eligible.value(),
             );
             let vs_others =
                 newcombe(x, n, all_x - x, all_n - n).map(|(d, lo, hi)| Difference::new(d, lo, hi));
@@ -169,7 +176,8 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
         practice_bands,
         band_weights: weights,
         has_regions: ingested.has_regions,
-        data_quality: ingested.quality.clone(),
+        data_quality: Accounts::of(&ingested.quality),
+        suppressed_below: None,
     })
 }
 
@@ -209,9 +217,9 @@ pub fn compare(
         counts.map(|(n, x)| RateCell::new(n, x, t))
     };
     let practice_bands = band_counts(None);
-    let all_eligible: u64 = practice_bands.iter().map(|b| b.eligible).sum();
-    let weights =
-        (all_eligible > 0).then(|| practice_bands.map(|b| b.eligible as f64 / all_eligible as f64));
+    let all_eligible: u64 = practice_bands.iter().map(|b| b.eligible.value()).sum();
+    let weights = (all_eligible > 0)
+        .then(|| practice_bands.map(|b| b.eligible.value() as f64 / all_eligible as f64));
     let mut rows: Vec<(Group, Adjusted)> = groups
         .into_iter()
         .map(|g| {
@@ -264,12 +272,15 @@ fn adjusted(bands: [RateCell; 3], weights: Option<[f64; 3]>) -> Adjusted {
         crude_rank: None,
         standardized_rank: None,
         mix: {
-            let n: u64 = bands.iter().map(|b| b.eligible).sum();
-            if n == 0 {
+            let n: u64 = bands.iter().map(|b| b.eligible.value()).sum();
+            Some(if n == 0 {
                 Vec::new()
             } else {
-                bands.iter().map(|b| b.eligible as f64 / n as f64).collect()
-            }
+                bands
+                    .iter()
+                    .map(|b| b.eligible.value() as f64 / n as f64)
+                    .collect()
+            })
         },
     };
     let Some(w) = weights else { return out };
@@ -280,7 +291,7 @@ fn adjusted(bands: [RateCell; 3], weights: Option<[f64; 3]>) -> Adjusted {
         }
         let Some(r) = cell.rate else { return out };
         rate += w[b] * r;
-        variance += w[b] * w[b] * r * (1.0 - r) / cell.eligible as f64;
+        variance += w[b] * w[b] * r * (1.0 - r) / cell.eligible.value() as f64;
     }
     let half = super::stats::Z95 * variance.sqrt();
     out.standardized_rate = Some(rate);
@@ -397,16 +408,16 @@ mod tests {
         assert_eq!(
             RateCell::new(10, 4, &t),
             RateCell {
-                eligible: 10,
-                responders: 4,
+                eligible: 10.into(),
+                responders: 4.into(),
                 rate: Some(0.4),
-                low_sample: false,
+                low_sample: false.into(),
             }
         );
         let few = RateCell::new(9, 9, &t);
-        assert_eq!((few.rate, few.low_sample), (Some(1.0), true));
+        assert_eq!((few.rate, few.low_sample.value()), (Some(1.0), true));
         let none = RateCell::new(0, 0, &t);
-        assert_eq!((none.rate, none.low_sample), (None, true));
+        assert_eq!((none.rate, none.low_sample.value()), (None, true));
     }
 
     #[test]

@@ -6,16 +6,17 @@
 
 use polars::prelude::*;
 
+use super::cell::Count;
 use super::err;
 use super::groups::{first_dates, groups, period_totals, visits_in, Group, Totals};
 use super::outcomes::Outcomes;
 use super::techniques::{compare, Adjusted, RateCell};
+use super::Accounts;
 use super::{count, value_f64, value_str, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
 use crate::ingest::columns::session as scol;
 use crate::ingest::Ingested;
-use crate::model::DataQuality;
 
 /// Days after a new client's first session within which their visits are counted (day 90
 /// counts).
@@ -27,17 +28,17 @@ pub const REBOOK_DAYS: i32 = 30;
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Retention {
     /// Clients whose first session ever is in the period (with this therapist).
-    pub new_clients: u64,
+    pub new_clients: Count,
     /// Mean sessions (with any therapist) within 90 days of a new client's first, over those
     /// first seen at least 90 days before the period's end; None when none was.
     pub visits_90: Option<f64>,
     /// How many new clients `visits_90` is over.
-    pub visits_90_clients: u64,
+    pub visits_90_clients: Count,
     /// Share of the sessions (at least 30 days before the end) after which the client came
     /// again within 30 days (another day); None when there is no such session.
     pub rebooked_30: Option<f64>,
     /// How many sessions `rebooked_30` is over.
-    pub rebooked_30_sessions: u64,
+    pub rebooked_30_sessions: Count,
 }
 
 /// One therapist's review.
@@ -46,13 +47,13 @@ pub struct TherapistRow {
     pub group: Group,
     pub adjusted: Adjusted,
     /// Not-attended bookings with this therapist in the period; None without a status column.
-    pub not_attended: Option<u64>,
+    pub not_attended: Option<Count>,
     pub retention: Retention,
     /// Sessions by technique and by body region, most first (then by name).
-    pub techniques: Vec<(String, u64)>,
-    pub regions: Vec<(String, u64)>,
+    pub techniques: Vec<(String, Count)>,
+    pub regions: Vec<(String, Count)>,
     /// Sessions in each month of [`Therapists::months`].
-    pub by_month: Vec<u64>,
+    pub by_month: Vec<Count>,
 }
 
 /// Everything the staff reviews show.
@@ -65,16 +66,18 @@ pub struct Therapists {
     pub practice_bands: [RateCell; 3],
     /// Each band's share of the practice's eligible sessions (the standard mix).
     pub band_weights: Option<[f64; 3]>,
-    pub not_attended: Option<u64>,
+    pub not_attended: Option<Count>,
     pub retention: Retention,
     /// The calendar months the period touches, oldest first, and the practice's sessions in
     /// each.
     pub months: Vec<Period>,
-    pub by_month: Vec<u64>,
+    pub by_month: Vec<Count>,
     /// Sorted by sessions, then name.
     pub therapists: Vec<TherapistRow>,
     pub has_regions: bool,
-    pub data_quality: DataQuality,
+    pub data_quality: Accounts,
+    /// A shareable copy's `min_cell` (counts below it are hidden); None in a full report.
+    pub suppressed_below: Option<u64>,
 }
 
 /// The calendar months `period` touches, oldest first.
@@ -123,6 +126,7 @@ pub fn therapists(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
                 })
                 .map(|row| count(df, "n", row))
                 .sum::<u64>()
+                .into()
         })
     };
     let retention = retention(ingested, period)?;
@@ -131,10 +135,10 @@ pub fn therapists(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
     let used = |key: &str, explode: bool| used(&visits, key, explode);
     let techniques = used(scol::TECHNIQUE.name, false)?;
     let regions = used(scol::BODY_REGION.name, true)?;
-    let of = |all: &[(String, String, u64)], name: &str| -> Vec<(String, u64)> {
+    let of = |all: &[(String, String, u64)], name: &str| -> Vec<(String, Count)> {
         all.iter()
             .filter(|(t, _, _)| t == name)
-            .map(|(_, k, n)| (k.clone(), *n))
+            .map(|(_, k, n)| (k.clone(), (*n).into()))
             .collect()
     };
 
@@ -159,6 +163,7 @@ pub fn therapists(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
                             .iter()
                             .find(|(n, _)| *n == name)
                             .map_or(0, |(_, c)| *c)
+                            .into()
                     })
                     .collect(),
                 group,
@@ -170,7 +175,7 @@ pub fn therapists(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
         period,
         by_month: monthly
             .iter()
-            .map(|c| c.iter().map(|(_, n)| n).sum())
+            .map(|c| c.iter().map(|(_, n)| n).sum::<u64>().into())
             .collect(),
         months,
         totals,
@@ -185,7 +190,8 @@ pub fn therapists(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
             .unwrap_or_default(),
         therapists,
         has_regions: ingested.has_regions,
-        data_quality: ingested.quality.clone(),
+        data_quality: Accounts::of(&ingested.quality),
+        suppressed_below: None,
     })
 }
 
@@ -382,11 +388,12 @@ fn retention(ingested: &Ingested, period: Period) -> Result<Vec<(Option<String>,
             let n30 = find(&r30, scol::THERAPIST.name, &name);
             let r = Retention {
                 new_clients: find(&new, "first_therapist", &name)
-                    .map_or(0, |row| count(&new, "n", row)),
+                    .map_or(0, |row| count(&new, "n", row))
+                    .into(),
                 visits_90: n90.and_then(|row| value_f64(&v90, "mean", row)),
-                visits_90_clients: n90.map_or(0, |row| count(&v90, "n", row)),
+                visits_90_clients: n90.map_or(0, |row| count(&v90, "n", row)).into(),
                 rebooked_30: n30.and_then(|row| value_f64(&r30, "mean", row)),
-                rebooked_30_sessions: n30.map_or(0, |row| count(&r30, "n", row)),
+                rebooked_30_sessions: n30.map_or(0, |row| count(&r30, "n", row)).into(),
             };
             (Some(name), r)
         })
@@ -394,11 +401,11 @@ fn retention(ingested: &Ingested, period: Period) -> Result<Vec<(Option<String>,
     out.push((
         None,
         Retention {
-            new_clients: firsts.height() as u64,
+            new_clients: (firsts.height() as u64).into(),
             visits_90: value_f64(&v90_all, "mean", 0),
-            visits_90_clients: count(&v90_all, "n", 0),
+            visits_90_clients: count(&v90_all, "n", 0).into(),
             rebooked_30: value_f64(&r30_all, "mean", 0),
-            rebooked_30_sessions: count(&r30_all, "n", 0),
+            rebooked_30_sessions: count(&r30_all, "n", 0).into(),
         },
     ));
     Ok(out)
@@ -443,7 +450,10 @@ mod tests {
         assert_eq!(tom.new_clients, 2);
         // Ann: days 0, 30 and 90 count, day 91 does not (3); Bo: both sessions of his first
         // day (2). Both were first seen by 2026-04-01, 90 days before the end.
-        assert_eq!((tom.visits_90, tom.visits_90_clients), (Some(2.5), 2));
+        assert_eq!(
+            (tom.visits_90, tom.visits_90_clients.value()),
+            (Some(2.5), 2)
+        );
         // Tom's sessions by 2026-05-31 (30 days before the end): A1 (Ann back on day 30, with
         // Sue: a rebooking), A3 (back the next day: one), A4, B1 and B2 (only a same-day
         // session: none), C1 (back on day 30: one). C2 is too late to tell.
@@ -451,10 +461,10 @@ mod tests {
         assert_eq!(tom.rebooked_30, Some(3.0 / 6.0));
         let sue = of(Some("Sue"));
         // A2 (back on day 60: no).
-        assert_eq!((sue.new_clients, sue.rebooked_30), (0, Some(0.0)));
+        assert_eq!((sue.new_clients.value(), sue.rebooked_30), (0, Some(0.0)));
         assert_eq!(sue.visits_90, None);
         let all = of(None);
-        assert_eq!((all.new_clients, all.visits_90), (2, Some(2.5)));
+        assert_eq!((all.new_clients.value(), all.visits_90), (2, Some(2.5)));
         assert_eq!(all.rebooked_30, Some(3.0 / 7.0));
     }
 

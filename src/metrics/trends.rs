@@ -6,16 +6,17 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
+use super::cell::{Cell, Count};
 use super::err;
 use super::groups::{first_dates, period_totals, visits_in};
 use super::outcomes::Responders;
 use super::stats::wilson;
+use super::Accounts;
 use super::{count, date_lit, value_i64, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
 use crate::ingest::columns::session as scol;
 use crate::ingest::Ingested;
-use crate::model::DataQuality;
 
 /// The return windows of the retention table, in days.
 pub const RETURN_DAYS: [i64; 3] = [30, 60, 90];
@@ -26,16 +27,16 @@ pub const COURSE_VISITS: std::ops::RangeInclusive<u32> = 2..=8;
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthFigures {
     pub period: Period,
-    pub sessions: u64,
-    pub clients: u64,
-    pub new_clients: u64,
-    pub minutes: i64,
+    pub sessions: Count,
+    pub clients: Count,
+    pub new_clients: Count,
+    pub minutes: Cell<i64>,
     pub revenue: Option<f64>,
     pub feedback_response_rate: Option<f64>,
     pub soreness_median: Option<f64>,
     pub pain_reduction_mean: Option<f64>,
     pub responders: Responders,
-    pub low_sample: bool,
+    pub low_sample: Cell<bool>,
 }
 
 /// How many of one window's new clients came back within N days.
@@ -43,7 +44,7 @@ pub struct MonthFigures {
 pub struct Returned {
     pub days: i64,
     /// None while the window is still open (the cohort month's last day + N is after `to`).
-    pub returned: Option<u64>,
+    pub returned: Option<Count>,
     /// returned / new clients; None with no new clients or an open window.
     pub rate: Option<f64>,
 }
@@ -52,7 +53,7 @@ pub struct Returned {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cohort {
     pub month: Period,
-    pub new_clients: u64,
+    pub new_clients: Count,
     /// One per [`RETURN_DAYS`].
     pub returned: Vec<Returned>,
 }
@@ -62,12 +63,12 @@ pub struct Cohort {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CourseStep {
     pub visit: u32,
-    pub clients: u64,
-    pub improved: u64,
+    pub clients: Count,
+    pub improved: Count,
     pub rate: Option<f64>,
     pub ci95_low: Option<f64>,
     pub ci95_high: Option<f64>,
-    pub low_sample: bool,
+    pub low_sample: Cell<bool>,
 }
 
 /// Visits until pain eases, counting those who stopped coming (SPEC): a Kaplan–Meier estimate
@@ -76,9 +77,9 @@ pub struct CourseStep {
 pub struct KmStep {
     pub visit: u32,
     /// Clients not improved at an earlier visit whose k-th visit has a pain score.
-    pub at_risk: u64,
+    pub at_risk: Count,
     /// Of those, improved at visit k.
-    pub events: u64,
+    pub events: Count,
     /// 1 − Π (1 − events_j / at_risk_j) over j ≤ k; None when no client was ever at risk.
     pub improved: Option<f64>,
     /// Greenwood's interval, clipped to [0, 1].
@@ -114,8 +115,8 @@ pub fn kaplan_meier(counts: &[(u32, u64, u64)]) -> Vec<KmStep> {
             };
             KmStep {
                 visit,
-                at_risk,
-                events,
+                at_risk: at_risk.into(),
+                events: events.into(),
                 improved,
                 ci95_low,
                 ci95_high,
@@ -131,7 +132,7 @@ pub struct Trends {
     /// Oldest first.
     pub months: Vec<MonthFigures>,
     /// Sessions of the whole window.
-    pub sessions: u64,
+    pub sessions: Count,
     pub retention: Vec<Cohort>,
     pub course: Vec<CourseStep>,
     /// The same question counting those who stopped coming: visits 2 to 8.
@@ -141,7 +142,9 @@ pub struct Trends {
     pub majority_improved_at: Option<u32>,
     /// The one location the figures are for (`--location`), as written in the file.
     pub location: Option<String>,
-    pub data_quality: DataQuality,
+    pub data_quality: Accounts,
+    /// A shareable copy's `min_cell` (counts below it are hidden); None in a full report.
+    pub suppressed_below: Option<u64>,
 }
 
 /// The twelve calendar months ending with `month`'s.
@@ -188,18 +191,23 @@ pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Tren
     let (course, course_km) = course(sessions, t)?;
     let majority_improved_at = course
         .iter()
-        .find(|s| !s.low_sample && s.rate.is_some_and(|r| r >= 0.5))
+        .find(|s| s.low_sample == Cell::Shown(false) && s.rate.is_some_and(|r| r >= 0.5))
         .map(|s| s.visit);
     Ok(Trends {
         period,
-        sessions: figures.iter().map(|m| m.sessions).sum(),
+        sessions: figures
+            .iter()
+            .map(|m| m.sessions.value())
+            .sum::<u64>()
+            .into(),
         months: figures,
         retention,
         course,
         course_km,
         majority_improved_at,
         location: None,
-        data_quality: ingested.quality.clone(),
+        data_quality: Accounts::of(&ingested.quality),
+        suppressed_below: None,
     })
 }
 
@@ -266,7 +274,7 @@ fn retention(sessions: LazyFrame, months: &[Period], period: Period) -> Result<V
                         .then(|| row.map_or(0, |r| count(&df, &format!("returned_{days}"), r)));
                     Returned {
                         days,
-                        returned,
+                        returned: returned.map(Cell::Shown),
                         rate: returned
                             .filter(|_| new_clients > 0)
                             .map(|n| n as f64 / new_clients as f64),
@@ -275,7 +283,7 @@ fn retention(sessions: LazyFrame, months: &[Period], period: Period) -> Result<V
                 .collect();
             Cohort {
                 month: *m,
-                new_clients,
+                new_clients: new_clients.into(),
                 returned,
             }
         })
@@ -374,12 +382,12 @@ fn course(sessions: LazyFrame, t: &Thresholds) -> Result<(Vec<CourseStep>, Vec<K
             let (ci95_low, ci95_high) = wilson(improved, clients);
             CourseStep {
                 visit,
-                clients,
-                improved,
+                clients: clients.into(),
+                improved: improved.into(),
                 rate: (clients > 0).then(|| improved as f64 / clients as f64),
                 ci95_low,
                 ci95_high,
-                low_sample: clients < u64::from(t.low_sample),
+                low_sample: (clients < u64::from(t.low_sample)).into(),
             }
         })
         .collect();

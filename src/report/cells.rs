@@ -16,12 +16,12 @@ pub fn pain_reduction(o: &Outcomes) -> Cell {
         p.ci95_high,
         format::one_decimal,
     ));
-    low_sample(cell, o.low_sample)
+    low_sample(cell, o.low_sample.value())
 }
 
 /// The responder rate with its Wilson interval.
 pub fn responder_rate(o: &Outcomes) -> Cell {
-    responders(&o.responders, o.low_sample)
+    responders(&o.responders, o.low_sample.value())
 }
 
 /// A responder block's rate with its Wilson interval, marked when `low`.
@@ -62,10 +62,10 @@ pub fn responder_bar(label: String, o: &Outcomes, colour: Rgb) -> Option<Bar> {
             "{} of {}{}",
             format::percent(Some(rate)),
             format::count(r.eligible),
-            if o.low_sample { " †" } else { "" }
+            if o.low_sample.value() { " †" } else { "" }
         ),
         interval: r.ci95_low.zip(r.ci95_high),
-        faint: o.low_sample,
+        faint: o.low_sample.value(),
     })
 }
 
@@ -73,10 +73,10 @@ pub fn responder_bar(label: String, o: &Outcomes, colour: Rgb) -> Option<Bar> {
 /// the sample is low; a dash without a session.
 pub fn band(b: &RateCell) -> Cell {
     let text = match b.rate {
-        Some(rate) => format!("{} (n={})", format::percent(Some(rate)), b.eligible),
+        Some(rate) => format!("{} (n={})", format::percent(Some(rate)), b.eligible.value()),
         None => MISSING.to_string(),
     };
-    Cell::new(text).shaded(b.low_sample)
+    Cell::new(text).shaded(b.low_sample.value())
 }
 
 /// A group's responder rate as two bars, crude (grey, paler for a low sample) and adjusted
@@ -91,7 +91,7 @@ pub fn crude_and_adjusted(name: &str, o: &Outcomes, a: &Adjusted, adjusted_word:
             colour: super::pdf::colour::GREY,
             value_label: format::percent(Some(rate)),
             interval: r.ci95_low.zip(r.ci95_high),
-            faint: o.low_sample,
+            faint: o.low_sample.value(),
         });
     }
     if let Some(rate) = a.standardized_rate {
@@ -105,4 +105,15 @@ pub fn crude_and_adjusted(name: &str, o: &Outcomes, a: &Adjusted, adjusted_word:
         });
     }
     bars
+}
+
+/// The practice's row of a "who came in with how much pain" chart: its band weights; without
+/// them, nothing to split in a full report (no eligible session) and hidden in a shareable
+/// copy (a band's count is small).
+pub fn practice_mix(weights: Option<[f64; 3]>, suppressed_below: Option<u64>) -> Option<Vec<f64>> {
+    match (weights, suppressed_below) {
+        (Some(w), _) => Some(w.to_vec()),
+        (None, None) => Some(Vec::new()),
+        (None, Some(_)) => None,
+    }
 }

@@ -24,16 +24,16 @@ fn fields(c: &ClientSummary) -> [Field<'_>; 12] {
     [
         Field::Text(&c.client_id),
         Field::Text(c.client_name.as_deref().unwrap_or_default()),
-        Field::Count(c.sessions),
-        Field::Count(c.sessions_in_period),
+        Field::Count(c.sessions.into()),
+        Field::Count(c.sessions_in_period.into()),
         Field::Date(c.first_date),
         Field::Date(c.last_date),
         Field::Num(c.first_pain_before),
         Field::Num(c.last_pain_before),
         Field::Num(c.pain_change),
         Field::Num(c.mean_soreness_hours),
-        Field::Count(c.responders),
-        Field::Count(c.responder_eligible),
+        Field::Count(c.responders.into()),
+        Field::Count(c.responder_eligible.into()),
     ]
 }
 

@@ -8,6 +8,8 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 
+use crate::metrics::cell::{Cell, Count};
+
 /// One cell of a CSV row.
 #[derive(Debug, Clone, Copy)]
 pub enum Field<'a> {
@@ -15,8 +17,10 @@ pub enum Field<'a> {
     Text(&'a str),
     /// A figure; None is an empty cell.
     Num(Option<f64>),
-    Count(u64),
-    Bool(bool),
+    /// A count; a hidden one (a shareable copy's small cell) is an empty cell.
+    Count(Count),
+    /// A flag; hidden (with its group, in a shareable copy) is an empty cell.
+    Bool(Cell<bool>),
     Date(NaiveDate),
 }
 
@@ -25,8 +29,14 @@ impl Field<'_> {
         match *self {
             Field::Text(s) => defuse(s),
             Field::Num(v) => v.map_or(Cow::Borrowed(""), |v| Cow::Owned(format!("{v}"))),
-            Field::Count(n) => Cow::Owned(n.to_string()),
-            Field::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
+            Field::Count(n) => n
+                .shown()
+                .map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string())),
+            Field::Bool(b) => Cow::Borrowed(match b.shown() {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "",
+            }),
             Field::Date(d) => Cow::Owned(d.to_string()),
         }
     }
@@ -126,13 +136,13 @@ mod tests {
             render(&[
                 Field::Num(None),
                 Field::Num(Some(0.1 + 0.2)),
-                Field::Bool(true)
+                Field::Bool(true.into())
             ]),
             "a,b,c\n,0.30000000000000004,true\n"
         );
         assert_eq!(
             render(&[
-                Field::Count(12),
+                Field::Count(12.into()),
                 Field::Date(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()),
                 Field::Num(Some(2.0))
             ]),

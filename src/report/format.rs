@@ -1,6 +1,8 @@
 //! Numbers as people read them (REPORT-STYLE "Numbers"): thousands separated, shares as whole
 //! percentages, hours and pain with one decimal, a missing figure as an en dash.
 
+use crate::metrics::cell::{Cell, Count};
+
 /// What a missing figure prints as.
 pub const MISSING: &str = "–";
 
@@ -28,8 +30,12 @@ pub fn ordinal(n: u64) -> String {
     format!("{n}{suffix}")
 }
 
-/// `12480` → `12,480`.
-pub fn thousands(n: i64) -> String {
+/// `12480` → `12,480`; a hidden sum (of minutes, in a shareable copy) as [`MISSING`].
+pub fn thousands(n: impl Into<Cell<i64>>) -> String {
+    let n = match n.into() {
+        Cell::Shown(n) => n,
+        Cell::Hidden { .. } => return MISSING.to_string(),
+    };
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {
@@ -44,8 +50,12 @@ pub fn thousands(n: i64) -> String {
     out
 }
 
-pub fn count(n: u64) -> String {
-    thousands(n as i64)
+/// A count; a hidden one (a shareable copy's small cell) as `<11`.
+pub fn count(n: impl Into<Count>) -> String {
+    match n.into() {
+        Cell::Shown(n) => thousands(n as i64),
+        Cell::Hidden { below } => format!("<{below}"),
+    }
 }
 
 /// Money: thousands separated, cents only when there are any (`12,480`, `1,234.50`).

@@ -6,26 +6,29 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::Thresholds;
+use crate::metrics::cell::{Cell, Count};
 use crate::metrics::groups::Group;
 use crate::metrics::monthly::{Attendance, Changes, Comparison, DayCount, Monthly, RegionCount};
 use crate::metrics::outcomes::{Outcomes, Responders};
 use crate::metrics::trends::{month_label, Cohort, KmStep, Trends};
-use crate::metrics::Period;
-use crate::model::DataQuality;
+use crate::metrics::{Accounts, Period};
 
 #[derive(Serialize)]
 struct MonthlyJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<&'a str>,
     period: &'a Period,
-    sessions: u64,
-    clients: u64,
-    new_clients: u64,
-    returning_clients: u64,
-    clients_multi_session: u64,
-    minutes: i64,
+    /// Shareable copies only: counts below it are hidden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed_below: Option<u64>,
+    sessions: Count,
+    clients: Count,
+    new_clients: Count,
+    returning_clients: Count,
+    clients_multi_session: Count,
+    minutes: Cell<i64>,
     revenue: Option<f64>,
-    feedback_responses: u64,
+    feedback_responses: Count,
     feedback_response_rate: Option<f64>,
     previous_period: PreviousJson,
     changes: &'a Changes,
@@ -47,10 +50,10 @@ struct MonthlyJson<'a> {
 struct PreviousJson {
     from: NaiveDate,
     to: NaiveDate,
-    sessions: u64,
-    clients: u64,
-    new_clients: u64,
-    minutes: i64,
+    sessions: Count,
+    clients: Count,
+    new_clients: Count,
+    minutes: Cell<i64>,
     revenue: Option<f64>,
     feedback_response_rate: Option<f64>,
     soreness_median: Option<f64>,
@@ -61,14 +64,14 @@ struct PreviousJson {
 struct GroupJson<'a> {
     #[serde(flatten)]
     name: Named<'a>,
-    sessions: u64,
-    clients: u64,
-    minutes: i64,
+    sessions: Count,
+    clients: Count,
+    minutes: Cell<i64>,
     revenue: Option<f64>,
-    feedback_responses: u64,
+    feedback_responses: Count,
     /// Therapists only (null without a status column).
     #[serde(skip_serializing_if = "Skip::is_skipped")]
-    not_attended: Skip<Option<u64>>,
+    not_attended: Skip<Option<Count>>,
     #[serde(flatten)]
     outcomes: &'a Outcomes,
 }
@@ -91,16 +94,16 @@ enum Named<'a> {
 
 #[derive(Serialize)]
 struct QualityJson<'a> {
-    sessions_rows: u64,
-    sessions_accepted: u64,
-    sessions_rejected: u64,
-    feedback_rows: u64,
-    feedback_accepted: u64,
-    feedback_rejected: u64,
-    feedback_superseded: u64,
-    sessions_not_attended: u64,
-    sessions_footer_rows: u64,
-    feedback_footer_rows: u64,
+    sessions_rows: Count,
+    sessions_accepted: Count,
+    sessions_rejected: Count,
+    feedback_rows: Count,
+    feedback_accepted: Count,
+    feedback_rejected: Count,
+    feedback_superseded: Count,
+    sessions_not_attended: Count,
+    sessions_footer_rows: Count,
+    feedback_footer_rows: Count,
     sessions_extra_columns: &'a [String],
     feedback_extra_columns: &'a [String],
 }
@@ -145,7 +148,7 @@ fn group<'a>(g: &'a Group, name: Named<'a>) -> GroupJson<'a> {
     }
 }
 
-fn quality(q: &DataQuality) -> QualityJson<'_> {
+fn quality(q: &Accounts) -> QualityJson<'_> {
     QualityJson {
         sessions_rows: q.sessions.rows,
         sessions_accepted: q.sessions.accepted,
@@ -184,6 +187,7 @@ pub fn monthly_json(m: &Monthly, t: &Thresholds) -> String {
     let doc = MonthlyJson {
         location: m.location.as_deref(),
         period: &m.period,
+        suppressed_below: m.suppressed_below,
         sessions: m.totals.sessions,
         clients: m.totals.clients,
         new_clients: m.totals.new_clients,
@@ -238,6 +242,8 @@ struct TrendsJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<&'a str>,
     period: &'a Period,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed_below: Option<u64>,
     months: Vec<MonthJson<'a>>,
     retention: Vec<CohortJson>,
     course: Vec<CourseJson>,
@@ -249,10 +255,10 @@ struct TrendsJson<'a> {
 #[derive(Serialize)]
 struct MonthJson<'a> {
     month: String,
-    sessions: u64,
-    clients: u64,
-    new_clients: u64,
-    minutes: i64,
+    sessions: Count,
+    clients: Count,
+    new_clients: Count,
+    minutes: Cell<i64>,
     revenue: Option<f64>,
     feedback_response_rate: Option<f64>,
     soreness_median: Option<f64>,
@@ -263,24 +269,24 @@ struct MonthJson<'a> {
 #[derive(Serialize)]
 struct CourseJson {
     visit: u32,
-    clients: u64,
-    improved: u64,
+    clients: Count,
+    improved: Count,
     rate: Option<f64>,
     ci95_low: Option<f64>,
     ci95_high: Option<f64>,
-    low_sample: bool,
+    low_sample: Cell<bool>,
 }
 
 /// A cohort as SPEC names it: `returned_30`, `returned_30_rate`, … in order.
 #[derive(Serialize)]
 struct CohortJson {
     cohort: String,
-    new_clients: u64,
-    returned_30: Option<u64>,
+    new_clients: Count,
+    returned_30: Option<Count>,
     returned_30_rate: Option<f64>,
-    returned_60: Option<u64>,
+    returned_60: Option<Count>,
     returned_60_rate: Option<f64>,
-    returned_90: Option<u64>,
+    returned_90: Option<Count>,
     returned_90_rate: Option<f64>,
 }
 
@@ -309,6 +315,7 @@ pub fn trends_json(tr: &Trends, t: &Thresholds) -> String {
     let doc = TrendsJson {
         location: tr.location.as_deref(),
         period: &tr.period,
+        suppressed_below: tr.suppressed_below,
         months: tr
             .months
             .iter()

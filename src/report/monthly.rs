@@ -4,6 +4,7 @@
 //! client is named anywhere.
 
 use crate::config::Settings;
+use crate::metrics::cell::Count;
 use crate::metrics::groups::Group;
 use crate::metrics::locations::LocationGroup;
 use crate::metrics::monthly::{Attendance, Comparison, Monthly, Value, COMPARED};
@@ -70,10 +71,32 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
     let days: Vec<(String, Option<f64>)> = m
         .by_day
         .iter()
-        .map(|d| (d.date.format("%-d").to_string(), Some(d.sessions as f64)))
+        .map(|d| {
+            (
+                d.date.format("%-d").to_string(),
+                d.sessions.shown().map(|n| n as f64),
+            )
+        })
         .collect();
+    // A shareable copy's hidden days: their mark and what it means.
+    let hidden = m.suppressed_below.map(|below| {
+        (
+            format::count(Count::Hidden { below }),
+            format!("from 1 to {} sessions, hidden", below - 1),
+        )
+    });
     if m.by_day.iter().all(|d| d.sessions == 0) {
         chart::empty(&mut doc, "No sessions in this month", 60.0);
+    } else if m
+        .by_day
+        .iter()
+        .all(|d| d.sessions.is_hidden() || d.sessions == 0)
+    {
+        chart::empty(
+            &mut doc,
+            "Every day of this month had too few sessions to show",
+            60.0,
+        );
     } else {
         chart::columns(
             &mut doc,
@@ -84,7 +107,7 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
                 colour: colour::PALETTE[0],
                 reference: None,
                 empty_message: "No sessions in this month",
-                missing: None,
+                missing: hidden.as_ref().map(|(m, s)| (m.as_str(), s.as_str())),
             },
         );
     }
@@ -127,7 +150,7 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
                 Cell::new(format::count(g.sessions)),
             ];
             if with_missed {
-                row.push(Cell::new(format::count(g.not_attended.unwrap_or(0))));
+                row.push(Cell::new(format::count(g.not_attended.unwrap_or_default())));
             }
             row.extend([
                 Cell::new(format::count(g.clients)),
@@ -296,7 +319,11 @@ fn attendance_section(doc: &mut Doc<'_>, a: &Attendance) {
                 )),
                 Cell::new(format::count(s.bookings)),
                 Cell::new(format::percent(
-                    (a.booked > 0).then(|| s.bookings as f64 / a.booked as f64),
+                    s.bookings
+                        .shown()
+                        .zip(a.booked.shown())
+                        .filter(|&(_, booked)| booked > 0)
+                        .map(|(n, booked)| n as f64 / booked as f64),
                 )),
             ]
         })
@@ -405,7 +432,7 @@ fn outcome_row(name: &str, g: &Group, o: &Outcomes) -> Vec<Cell> {
     row
 }
 
-fn outcome_row_total(sessions: u64, o: &Outcomes) -> Vec<Cell> {
+fn outcome_row_total(sessions: Count, o: &Outcomes) -> Vec<Cell> {
     let mut row = vec![
         Cell::new("All techniques").bold(),
         Cell::new(format::count(sessions)).bold(),
@@ -436,7 +463,7 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
     );
     let t = &m.totals;
     let c = &m.changes;
-    let count = |v: i64| Some(v as f64);
+    let count = |v: Option<i64>| v.map(|v| v as f64);
     let tiles: Vec<Tile> = vec![
         (
             "Sessions",
@@ -580,12 +607,17 @@ fn data_quality(doc: &mut Doc<'_>, m: &Monthly) {
         ));
     }
     for f in [&q.sessions, &q.feedback] {
-        if f.footer_rows > 0 {
-            text.push_str(&format!(
+        match f.footer_rows {
+            Count::Shown(0) => {}
+            Count::Shown(n) => text.push_str(&format!(
                 " {} ends with a total row: it and the {} rows after it are not data.",
                 format::field(&f.file),
-                format::count(f.footer_rows - 1)
-            ));
+                format::count(n - 1)
+            )),
+            Count::Hidden { .. } => text.push_str(&format!(
+                " {} ends with a total row: it and the rows after it are not data.",
+                format::field(&f.file),
+            )),
         }
     }
     for (file, extra) in [

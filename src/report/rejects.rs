@@ -11,7 +11,7 @@ const HEADER: [&str; 5] = ["file", "line", "column", "value", "reason"];
 fn fields(r: &Reject) -> [Field<'_>; 5] {
     [
         Field::Text(&r.file),
-        Field::Count(r.line),
+        Field::Count(r.line.into()),
         Field::Text(&r.column),
         Field::Text(&r.value),
         Field::Text(&r.reason),

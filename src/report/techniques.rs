@@ -164,14 +164,14 @@ pub fn pdf(t: &Techniques, settings: &Settings, fonts: &Fonts, furniture: Furnit
                 value_label: format!(
                     "{}{}",
                     format::one_decimal(Some(mean)),
-                    if row.group.outcomes.low_sample {
+                    if row.group.outcomes.low_sample.value() {
                         " †"
                     } else {
                         ""
                     }
                 ),
                 interval: p.ci95_low.zip(p.ci95_high),
-                faint: row.group.outcomes.low_sample,
+                faint: row.group.outcomes.low_sample.value(),
             })
         })
         .collect();
@@ -227,10 +227,12 @@ fn matrix(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64) 
             let mut r = vec![Cell::new(names.technique(&row.group.name))];
             r.extend(cells[..shown].iter().map(|c| {
                 let text = match c.rate {
-                    Some(rate) => format!("{} (n={})", format::percent(Some(rate)), c.eligible),
+                    Some(rate) => {
+                        format!("{} (n={})", format::percent(Some(rate)), c.eligible.value())
+                    }
                     None => MISSING.to_string(),
                 };
-                Cell::new(text).shaded(c.low_sample)
+                Cell::new(text).shaded(c.low_sample.value())
             }));
             r
         })
@@ -339,7 +341,7 @@ fn adjusted(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64
         .collect();
     mix_rows.push(MixRow {
         label: "The practice".into(),
-        shares: t.band_weights.map(|w| w.to_vec()).unwrap_or_default(),
+        shares: cells::practice_mix(t.band_weights, t.suppressed_below),
         bold: true,
     });
     chart::mix(
@@ -443,9 +445,9 @@ fn against_the_others(doc: &mut Doc<'_>, t: &Techniques, names: &Names, pct: f64
         let s = difference_sentence(
             &names.technique(&row.group.name),
             d,
-            row.group.outcomes.low_sample,
+            row.group.outcomes.low_sample.value(),
         );
-        let look = if row.group.outcomes.low_sample {
+        let look = if row.group.outcomes.low_sample.value() {
             Look::BODY.grey().italic()
         } else {
             Look::BODY

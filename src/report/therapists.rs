@@ -75,21 +75,29 @@ pub fn pdf(
         ),
     ];
     if let (Some(n), Some(p)) = (row.not_attended, all.not_attended) {
-        let booked = g.sessions + n;
+        let booked = g.sessions.shown().zip(n.shown());
         tiles_shown.push(tile(
             "Bookings not attended",
             format::count(n),
             format!(
                 "{} of {} booked",
-                format::percent((booked > 0).then(|| n as f64 / booked as f64)),
-                format::count(booked)
+                format::percent(
+                    booked
+                        .filter(|(s, n)| s + n > 0)
+                        .map(|(s, n)| n as f64 / (s + n) as f64)
+                ),
+                booked.map_or(MISSING.to_string(), |(s, n)| format::count(s + n))
             ),
             practice(format::count(p)),
         ));
     }
     let r = &g.outcomes.responders;
     // A low sample is flagged where the figure is.
-    let dagger = if g.outcomes.low_sample { "†" } else { "" };
+    let dagger = if g.outcomes.low_sample.value() {
+        "†"
+    } else {
+        ""
+    };
     tiles_shown.push(tile(
         &format!("Sessions where pain fell by {pct}% or more"),
         format!("{}{dagger}", format::percent(r.rate)),
@@ -146,12 +154,12 @@ pub fn adjusted_sentence(
     pct: f64,
 ) -> String {
     let a = &row.adjusted;
-    let eligible: u64 = a.bands.iter().map(|b| b.eligible).sum();
+    let eligible: u64 = a.bands.iter().map(|b| b.eligible.value()).sum();
     match (a.standardized_rate, a.ci95_low, a.ci95_high, practice) {
         // An interval of a handful of sessions (all responders, or none) can be a point:
         // too few to tell a difference from chance, whatever it excludes.
         (Some(rate), Some(lo), Some(hi), Some(p))
-            if row.group.outcomes.low_sample && (lo > p || hi < p) =>
+            if row.group.outcomes.low_sample.value() && (lo > p || hi < p) =>
         {
             format!(
                 "Adjusted for the pain their clients came in with, {name}'s share ({}) is {} the practice's {}, \
@@ -204,7 +212,7 @@ fn responders(
         &heading,
         chart::hbars_height(bars.len().max(1), true) + 40.0,
     );
-    if g.outcomes.low_sample {
+    if g.outcomes.low_sample.value() {
         doc.footnote(dagger_note);
     }
     let line = all.overall.responders.rate.map(|rate| Reference {
@@ -248,7 +256,7 @@ fn mix(doc: &mut Doc<'_>, all: &Therapists, row: &TherapistRow) {
             },
             MixRow {
                 label: "The practice".into(),
-                shares: all.band_weights.map(|w| w.to_vec()).unwrap_or_default(),
+                shares: cells::practice_mix(all.band_weights, all.suppressed_below),
                 bold: true,
             },
         ],
@@ -262,11 +270,11 @@ fn retention_cells(r: &Retention) -> [Cell; 3] {
     [
         Cell::new(format::count(r.new_clients)),
         Cell::new(format::one_decimal(r.visits_90)).with_note(
-            (r.visits_90_clients > 0)
+            (r.visits_90_clients != 0)
                 .then(|| format!("{} clients", format::count(r.visits_90_clients))),
         ),
         Cell::new(format::percent(r.rebooked_30)).with_note(
-            (r.rebooked_30_sessions > 0)
+            (r.rebooked_30_sessions != 0)
                 .then(|| format!("of {} sessions", format::count(r.rebooked_30_sessions))),
         ),
     ]
@@ -340,7 +348,12 @@ fn months(doc: &mut Doc<'_>, all: &Therapists, row: &TherapistRow) {
         .months
         .iter()
         .zip(&row.by_month)
-        .map(|(m, n)| (m.from.format("%b %Y").to_string(), Some(*n as f64)))
+        .map(|(m, n)| {
+            (
+                m.from.format("%b %Y").to_string(),
+                n.shown().map(|n| n as f64),
+            )
+        })
         .collect();
     chart::columns(
         doc,

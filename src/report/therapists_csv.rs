@@ -6,6 +6,7 @@
 use super::csv_out::{self, Field};
 use super::techniques_csv::{band_fields, outcome_fields, BAND_HEADER, OUTCOME_HEADER};
 use super::writer::{Access, Output};
+use crate::metrics::cell::Count;
 use crate::metrics::therapists::{TherapistRow, Therapists};
 
 /// The columns, in the SPEC's order.
@@ -31,9 +32,9 @@ fn fields(row: &TherapistRow) -> Vec<Field<'_>> {
         Field::Text(&g.name),
         Field::Count(g.sessions),
         Field::Count(g.clients),
-        Field::Count(g.minutes.max(0) as u64),
+        Field::Count(g.minutes.map(|m| m.max(0) as u64)),
         Field::Num(g.revenue),
-        Field::Num(row.not_attended.map(|n| n as f64)),
+        Field::Num(row.not_attended.and_then(Count::shown).map(|n| n as f64)),
         Field::Count(g.feedback_responses),
     ];
     fields.extend(outcome_fields(&g.outcomes));

@@ -4,6 +4,7 @@
 //! No client is named anywhere.
 
 use crate::config::Settings;
+use crate::metrics::cell::Cell::Shown;
 use crate::metrics::trends::{CourseStep, KmStep, Trends};
 
 use super::cells;
@@ -50,7 +51,7 @@ pub fn course_sentence(step: &CourseStep, responder: f64) -> String {
         "Of clients who came back for a {} visit, {share} arrived with at least {pct}% less pain \
          than at their first{interval}{}.",
         format::ordinal(u64::from(step.visit)),
-        if step.low_sample {
+        if step.low_sample.value() {
             format!(
                 " — only {} {}, so read it with care",
                 format::count(step.clients),
@@ -91,7 +92,12 @@ pub fn pdf(tr: &Trends, settings: &Settings, fonts: &Fonts, furniture: Furniture
         .map(|m| m.period.from.format("%b %y").to_string())
         .collect();
     doc.heading("Sessions and new clients, month by month", 180.0);
-    let most = tr.months.iter().map(|m| m.sessions).max().unwrap_or(0);
+    let most = tr
+        .months
+        .iter()
+        .map(|m| m.sessions.value())
+        .max()
+        .unwrap_or(0);
     chart::lines(
         &mut doc,
         &labels,
@@ -99,7 +105,11 @@ pub fn pdf(tr: &Trends, settings: &Settings, fonts: &Fonts, furniture: Furniture
             Line {
                 name: "sessions".into(),
                 colour: colour::PALETTE[0],
-                values: tr.months.iter().map(|m| Some(m.sessions as f64)).collect(),
+                values: tr
+                    .months
+                    .iter()
+                    .map(|m| m.sessions.shown().map(|n| n as f64))
+                    .collect(),
             },
             Line {
                 name: "new clients".into(),
@@ -107,7 +117,7 @@ pub fn pdf(tr: &Trends, settings: &Settings, fonts: &Fonts, furniture: Furniture
                 values: tr
                     .months
                     .iter()
-                    .map(|m| Some(m.new_clients as f64))
+                    .map(|m| m.new_clients.shown().map(|n| n as f64))
                     .collect(),
             },
         ],
@@ -127,7 +137,7 @@ pub fn pdf(tr: &Trends, settings: &Settings, fonts: &Fonts, furniture: Furniture
             value: m.responders.rate,
             interval: m.responders.ci95_low.zip(m.responders.ci95_high),
             n_label: format!("n={}", format::count(m.responders.eligible)),
-            faint: m.low_sample,
+            faint: m.low_sample.value(),
         })
         .collect();
     chart::share_line(
@@ -179,7 +189,7 @@ fn months_table(doc: &mut Doc<'_>, tr: &Trends, dagger_note: &str, pct: f64) {
                 Cell::new(format::percent(m.feedback_response_rate)),
                 Cell::new(format::hours(m.soreness_median)),
                 Cell::new(format::one_decimal(m.pain_reduction_mean)),
-                cells::responders(&m.responders, m.low_sample),
+                cells::responders(&m.responders, m.low_sample.value()),
             ]
         })
         .collect();
@@ -318,7 +328,7 @@ fn course(doc: &mut Doc<'_>, tr: &Trends, responder: f64, pct: f64) {
             value: s.rate,
             interval: s.ci95_low.zip(s.ci95_high),
             n_label: format!("n={}", format::count(s.clients)),
-            faint: s.low_sample,
+            faint: s.low_sample.value(),
         })
         .collect();
     doc.paragraph(
@@ -338,12 +348,16 @@ fn course(doc: &mut Doc<'_>, tr: &Trends, responder: f64, pct: f64) {
     let reads = tr
         .majority_improved_at
         .and_then(|k| tr.course.iter().find(|s| s.visit == k))
-        .or_else(|| tr.course.iter().find(|s| s.visit == 3 && !s.low_sample))
+        .or_else(|| {
+            tr.course
+                .iter()
+                .find(|s| s.visit == 3 && s.low_sample == Shown(false))
+        })
         // Else the visit most clients reached with a score (the earliest of a tie).
         .or_else(|| {
             tr.course
                 .iter()
-                .filter(|s| s.clients > 0)
+                .filter(|s| s.clients.value() > 0)
                 .min_by_key(|s| (std::cmp::Reverse(s.clients), s.visit))
         });
     if let Some(step) = reads {
@@ -385,12 +399,12 @@ mod tests {
     fn the_course_in_one_sentence() {
         let step = CourseStep {
             visit: 3,
-            clients: 120,
-            improved: 70,
+            clients: 120.into(),
+            improved: 70.into(),
             rate: Some(0.5833),
             ci95_low: Some(0.51),
             ci95_high: Some(0.65),
-            low_sample: false,
+            low_sample: false.into(),
         };
         assert_eq!(
             course_sentence(&step, 0.3),

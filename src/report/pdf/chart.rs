@@ -3,6 +3,7 @@
 //! values written on the bars. A chart without data says so in its frame.
 
 use super::{colour, Doc, Look, BOTTOM, LEFT, RIGHT, SMALL, TOP};
+use crate::metrics::cell::Count;
 
 /// The step between ticks: 1, 2, 2.5 or 5 × 10ⁿ, so that about `target` steps cover `max`.
 pub fn nice_step(max: f64, target: usize) -> f64 {
@@ -49,15 +50,17 @@ pub struct Bar {
 }
 
 impl Bar {
-    /// A bar of a count, labelled with it.
-    pub fn count(label: String, n: u64, colour: colour::Rgb) -> Bar {
+    /// A bar of a count, labelled with it; a hidden count (a shareable copy's small cell)
+    /// draws no bar, only its `<11`.
+    pub fn count(label: String, n: impl Into<Count>, colour: colour::Rgb) -> Bar {
+        let n = n.into();
         Bar {
             label,
-            value: n as f64,
+            value: n.value() as f64,
             colour,
             value_label: crate::report::format::count(n),
             interval: None,
-            faint: false,
+            faint: n.is_hidden(),
         }
     }
 }
@@ -564,11 +567,12 @@ pub fn share_line(
     doc.y = f.bottom + 39.0;
 }
 
-/// One row of a mix chart: its label and the shares of its parts (empty: nothing to split).
+/// One row of a mix chart: its label and the shares of its parts (empty: nothing to split;
+/// None: hidden in a shareable copy).
 #[derive(Debug, Clone)]
 pub struct MixRow {
     pub label: String,
-    pub shares: Vec<f64>,
+    pub shares: Option<Vec<f64>>,
     pub bold: bool,
 }
 
@@ -582,7 +586,10 @@ pub fn mix(
     nothing: &str,
     empty_message: &str,
 ) {
-    if rows.iter().all(|r| r.shares.is_empty()) {
+    if rows
+        .iter()
+        .all(|r| r.shares.as_ref().is_some_and(Vec::is_empty))
+    {
         empty(doc, empty_message, 40.0);
         return;
     }
@@ -613,11 +620,21 @@ pub fn mix(
             &doc.fit(&r.label, look, label_w),
             look,
         );
-        if r.shares.is_empty() {
-            doc.text(x0, top + BAR_H - 2.5, nothing, small.grey().italic());
+        let shares = r.shares.as_deref().unwrap_or_default();
+        match &r.shares {
+            Some(s) if s.is_empty() => {
+                doc.text(x0, top + BAR_H - 2.5, nothing, small.grey().italic())
+            }
+            None => doc.text(
+                x0,
+                top + BAR_H - 2.5,
+                "hidden: a band holds too few sessions to show",
+                small.grey().italic(),
+            ),
+            Some(_) => {}
         }
         let mut x = x0;
-        for (share, (_, c)) in r.shares.iter().zip(parts) {
+        for (share, (_, c)) in shares.iter().zip(parts) {
             let w = (RIGHT - x0) * *share as f32;
             if w > 0.0 {
                 doc.rect(x, top, w, BAR_H, *c);
