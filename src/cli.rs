@@ -134,6 +134,10 @@ pub struct MonthArgs {
     /// `previous` (the last complete calendar month as of today) [default: latest].
     #[arg(long, value_name = "YYYY-MM|latest|previous", value_parser = parse_month)]
     pub month: Option<MonthChoice>,
+    /// Also a copy with small counts hidden, into OUT/shareable/ (for reports that leave
+    /// the clinic).
+    #[arg(long)]
+    pub shareable: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -149,6 +153,10 @@ pub struct RunArgs {
     /// OUT/locations/<name>/.
     #[arg(long, conflicts_with = "location")]
     pub each_location: bool,
+    /// Also copies of the aggregate reports with small counts hidden, into OUT/shareable/
+    /// (for reports that leave the clinic; never the client summaries).
+    #[arg(long)]
+    pub shareable: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -162,6 +170,10 @@ pub struct PeriodArgs {
     /// Last day, YYYY-MM-DD [default: the last day of the latest month that has sessions].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub to: Option<chrono::NaiveDate>,
+    /// Also a copy with small counts hidden, into OUT/shareable/ (for reports that leave
+    /// the clinic).
+    #[arg(long)]
+    pub shareable: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -265,6 +277,16 @@ pub struct Config {
     pub location: Option<String>,
     pub strict: bool,
     pub verbosity: Verbosity,
+    /// `--shareable`: the `[privacy] min_cell` the shareable copies hide counts below.
+    pub shareable: Option<u64>,
+}
+
+impl Config {
+    /// With `--shareable`: the aggregate reports also go, suppressed, under `shareable/`.
+    pub fn sharing(mut self, shareable: bool) -> Config {
+        self.shareable = shareable.then_some(self.ingest.settings.privacy.min_cell);
+        self
+    }
 }
 
 /// The config file read when `--config` is not given (if it exists).
@@ -365,6 +387,7 @@ impl InputArgs {
             location: self.location,
             strict: self.strict,
             verbosity,
+            shareable: None,
         })
     }
 }

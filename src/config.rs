@@ -30,6 +30,7 @@ pub struct Settings {
     pub thresholds: Thresholds,
     pub status: Status,
     pub feedback: FeedbackLink,
+    pub privacy: Privacy,
 }
 
 impl Default for Settings {
@@ -43,6 +44,7 @@ impl Default for Settings {
             thresholds: Thresholds::default(),
             status: Status::default(),
             feedback: FeedbackLink::default(),
+            privacy: Privacy::default(),
         }
     }
 }
@@ -238,6 +240,20 @@ pub struct FeedbackLink {
 impl Default for FeedbackLink {
     fn default() -> Self {
         FeedbackLink { link_days: 14 }
+    }
+}
+
+/// `[privacy]`: the shareable copies' rule (SPEC "Reports that leave the clinic").
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Privacy {
+    /// The smallest count a shareable copy shows (11: the CMS rule, no cell of 1 to 10).
+    pub min_cell: u64,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy { min_cell: 11 }
     }
 }
 
@@ -579,6 +595,12 @@ impl Settings {
         self.input.both.check("input")?;
         self.input.sessions.check("input.sessions")?;
         self.input.feedback.check("input.feedback")?;
+        if self.privacy.min_cell < 2 {
+            return Err(bad(
+                "privacy.min_cell",
+                "must be at least 2 (1 would hide nothing)",
+            ));
+        }
         if self.feedback.link_days > 3660 {
             return Err(bad("feedback.link_days", "at most 3660 days"));
         }

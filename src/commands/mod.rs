@@ -110,6 +110,7 @@ pub(crate) fn context<'a>(
             cfg.verbosity,
             "{msg} [{bar:30}] {pos}/{len} clients ({eta})",
         ),
+        shareable: cfg.shareable,
     }
 }
 

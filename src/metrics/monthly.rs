@@ -136,7 +136,7 @@ pub struct Changes {
 }
 
 impl Changes {
-    fn between(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> Changes {
+    pub(super) fn between(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> Changes {
         let ((t, o), (p, po)) = (now, before);
         let diff = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
         let count = |a: Count, b: Count| a.shown().zip(b.shown()).map(|(a, b)| a as i64 - b as i64);

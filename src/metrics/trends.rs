@@ -37,6 +37,11 @@ pub struct MonthFigures {
     pub pain_reduction_mean: Option<f64>,
     pub responders: Responders,
     pub low_sample: Cell<bool>,
+    /// What the month's figures are over (for a shareable copy's rule; not in the JSON):
+    /// sessions with feedback, soreness answers, pain reductions.
+    pub feedback_responses: Count,
+    pub soreness_n: Count,
+    pub pain_reduction_n: Count,
 }
 
 /// How many of one window's new clients came back within N days.
@@ -184,6 +189,9 @@ pub fn trends(ingested: &Ingested, month: Period, t: &Thresholds) -> Result<Tren
             pain_reduction_mean: o.pain_reduction.mean,
             responders: o.responders,
             low_sample: o.low_sample,
+            feedback_responses: totals.feedback_responses,
+            soreness_n: o.soreness.n,
+            pain_reduction_n: o.pain_reduction.n,
         });
     }
     let sessions = ingested.sessions.clone().lazy().filter(up_to);

@@ -5,6 +5,7 @@ use super::format::{self, MISSING};
 use super::pdf::chart::Bar;
 use super::pdf::colour::Rgb;
 use super::pdf::table::Cell;
+use crate::metrics::cell::Count;
 use crate::metrics::outcomes::{Outcomes, Responders};
 use crate::metrics::techniques::{Adjusted, RateCell};
 
@@ -69,12 +70,15 @@ pub fn responder_bar(label: String, o: &Outcomes, colour: Rgb) -> Option<Bar> {
     })
 }
 
-/// A starting-pain band's rate with how many sessions it rests on ("63% (n=51)"), grey when
-/// the sample is low; a dash without a session.
+/// A band's or a matrix cell's rate with how many sessions it rests on ("63% (n=51)"), grey
+/// when the sample is low; a dash without a session. In a shareable copy a hidden count shows
+/// as "<11" and a hidden rate as a dash beside its n.
 pub fn band(b: &RateCell) -> Cell {
-    let text = match b.rate {
-        Some(rate) => format!("{} (n={})", format::percent(Some(rate)), b.eligible.value()),
-        None => MISSING.to_string(),
+    let text = match (b.rate, b.eligible) {
+        (Some(rate), n) => format!("{} (n={})", format::percent(Some(rate)), n.value()),
+        (None, n @ Count::Hidden { .. }) => format::count(n),
+        (None, Count::Shown(n)) if n > 0 => format!("{MISSING} (n={n})"),
+        (None, _) => MISSING.to_string(),
     };
     Cell::new(text).shaded(b.low_sample.value())
 }

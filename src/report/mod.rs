@@ -10,6 +10,7 @@ pub mod format;
 pub mod json;
 pub mod labels;
 pub mod monthly;
+pub mod notice;
 pub mod pdf;
 pub mod pipeline;
 pub mod rejects;

@@ -33,6 +33,7 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
             m.period.from, m.period.to
         ),
     );
+    super::notice::draw(&mut doc, m.suppressed_below);
 
     what_changed(&mut doc, m, &before, settings.thresholds.responder);
 

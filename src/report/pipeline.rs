@@ -23,6 +23,10 @@ pub const CLIENTS_FOLDER: &str = "clients";
 pub const THERAPISTS_FOLDER: &str = "therapists";
 /// The folder of a chain's per-location reports under `--out`, replaced whole likewise.
 pub const LOCATIONS_FOLDER: &str = "locations";
+/// The folder of the shareable copies under `--out` (SPEC "Reports that leave the clinic"),
+/// replaced whole likewise: it holds only what one run made shareable, so nothing older
+/// (or suppressed by another rule) goes out with it.
+pub const SHAREABLE_FOLDER: &str = "shareable";
 
 /// One report of a run.
 #[derive(Debug, Clone)]
@@ -52,6 +56,9 @@ pub struct Context<'a> {
     pub generated: (String, i64),
     /// Shows the client summaries' progress (hidden off a terminal or with `-q`).
     pub progress: ProgressBar,
+    /// `--shareable`: the aggregate reports are also written under `shareable/` with counts
+    /// below this `min_cell` suppressed.
+    pub shareable: Option<u64>,
 }
 
 /// What a report staged.
@@ -101,6 +108,30 @@ impl Context<'_> {
     fn path(&self, name: impl AsRef<Path>) -> PathBuf {
         self.dir.join(name)
     }
+
+    /// Where a report's files go: its folder, or the same folder under `shareable/`.
+    fn folder(&self, shared: bool) -> PathBuf {
+        if shared {
+            Path::new(SHAREABLE_FOLDER).join(&self.dir)
+        } else {
+            self.dir.clone()
+        }
+    }
+}
+
+/// The report's outputs from its full figures and, with `--shareable`, from their suppressed
+/// form (`suppress`) under `shareable/`: the same renderers for both.
+fn both<F>(
+    ctx: &Context<'_>,
+    figures: F,
+    suppress: fn(&F, u64) -> F,
+    render: impl Fn(&F, &Path) -> Vec<Output>,
+) -> Vec<Output> {
+    let mut out = render(&figures, &ctx.folder(false));
+    if let Some(min_cell) = ctx.shareable {
+        out.extend(render(&suppress(&figures, min_cell), &ctx.folder(true)));
+    }
+    out
 }
 
 fn monthly(ctx: &Context<'_>, period: Period) -> Result<Vec<Output>> {
@@ -108,13 +139,15 @@ fn monthly(ctx: &Context<'_>, period: Period) -> Result<Vec<Output>> {
     let mut figures = metrics::monthly::monthly(ctx.ingested, period, thresholds)?;
     figures.location = ctx.location.map(str::to_string);
     let stem = format!("monthly-{}", period.from.format("%Y-%m"));
-    let json = super::json::monthly_json(&figures, thresholds);
-    let furniture = ctx.furniture("Monthly report", period.from.format("%B %Y").to_string());
-    let pdf = super::monthly::pdf(&figures, ctx.settings, ctx.fonts, furniture);
-    Ok(vec![
-        Output::new(ctx.path(format!("{stem}.pdf")), pdf, Access::Shared),
-        Output::new(ctx.path(format!("{stem}.json")), json, Access::Shared),
-    ])
+    Ok(both(ctx, figures, metrics::suppress::monthly, |m, dir| {
+        let json = super::json::monthly_json(m, thresholds);
+        let furniture = ctx.furniture("Monthly report", period.from.format("%B %Y").to_string());
+        let pdf = super::monthly::pdf(m, ctx.settings, ctx.fonts, furniture);
+        vec![
+            Output::new(dir.join(format!("{stem}.pdf")), pdf, Access::Shared),
+            Output::new(dir.join(format!("{stem}.json")), json, Access::Shared),
+        ]
+    }))
 }
 
 fn trends(ctx: &Context<'_>, month: Period) -> Result<Vec<Output>> {
@@ -122,35 +155,39 @@ fn trends(ctx: &Context<'_>, month: Period) -> Result<Vec<Output>> {
     let mut figures = metrics::trends::trends(ctx.ingested, month, thresholds)?;
     figures.location = ctx.location.map(str::to_string);
     let stem = format!("trends-{}", month.from.format("%Y-%m"));
-    let json = super::json::trends_json(&figures, thresholds);
-    let furniture = ctx.furniture(
-        "The practice over time",
-        format!(
-            "{} to {}",
-            figures.period.from.format("%B %Y"),
-            figures.period.to.format("%B %Y")
-        ),
-    );
-    let pdf = super::trends::pdf(&figures, ctx.settings, ctx.fonts, furniture);
-    Ok(vec![
-        Output::new(ctx.path(format!("{stem}.pdf")), pdf, Access::Shared),
-        Output::new(ctx.path(format!("{stem}.json")), json, Access::Shared),
-    ])
+    Ok(both(ctx, figures, metrics::suppress::trends, |tr, dir| {
+        let json = super::json::trends_json(tr, thresholds);
+        let furniture = ctx.furniture(
+            "The practice over time",
+            format!(
+                "{} to {}",
+                tr.period.from.format("%B %Y"),
+                tr.period.to.format("%B %Y")
+            ),
+        );
+        let pdf = super::trends::pdf(tr, ctx.settings, ctx.fonts, furniture);
+        vec![
+            Output::new(dir.join(format!("{stem}.pdf")), pdf, Access::Shared),
+            Output::new(dir.join(format!("{stem}.json")), json, Access::Shared),
+        ]
+    }))
 }
 
 fn techniques(ctx: &Context<'_>, span: Period) -> Result<Vec<Output>> {
     let figures = metrics::techniques::techniques(ctx.ingested, span, &ctx.settings.thresholds)?;
     let stem = format!("techniques-{}_{}", span.from, span.to);
-    let csv = super::techniques_csv::output(ctx.path(format!("{stem}.csv")), &figures);
-    let furniture = ctx.furniture(
-        "Technique comparison",
-        format!("{} to {}", span.from, span.to),
-    );
-    let pdf = super::techniques::pdf(&figures, ctx.settings, ctx.fonts, furniture);
-    Ok(vec![
-        Output::new(ctx.path(format!("{stem}.pdf")), pdf, Access::Shared),
-        csv,
-    ])
+    Ok(both(ctx, figures, metrics::suppress::techniques, |t, dir| {
+        let csv = super::techniques_csv::output(dir.join(format!("{stem}.csv")), t);
+        let furniture = ctx.furniture(
+            "Technique comparison",
+            format!("{} to {}", span.from, span.to),
+        );
+        let pdf = super::techniques::pdf(t, ctx.settings, ctx.fonts, furniture);
+        vec![
+            Output::new(dir.join(format!("{stem}.pdf")), pdf, Access::Shared),
+            csv,
+        ]
+    }))
 }
 
 /// One PDF of a set laid out: a layout that fails (even a panic) is one clear error naming
@@ -215,13 +252,31 @@ fn clients(
     })
 }
 
-/// The therapists CSV and one staff review per therapist (aggregate figures, no client).
+/// The therapists CSV and one staff review per therapist (aggregate figures, no client), and
+/// with `--shareable` their suppressed copies.
 fn therapists(ctx: &Context<'_>, span: Period, staging: &Staging) -> Result<Staged> {
     let figures = metrics::therapists::therapists(ctx.ingested, span, &ctx.settings.thresholds)?;
+    let mut staged = reviews(ctx, &figures, &ctx.folder(false), staging)?;
+    if let Some(min_cell) = ctx.shareable {
+        let shared = metrics::suppress::therapists(&figures, min_cell);
+        staged
+            .announced
+            .extend(reviews(ctx, &shared, &ctx.folder(true), staging)?.announced);
+    }
+    Ok(staged)
+}
+
+fn reviews(
+    ctx: &Context<'_>,
+    figures: &metrics::therapists::Therapists,
+    folder: &Path,
+    staging: &Staging,
+) -> Result<Staged> {
+    let span = figures.period;
     staging.plan(figures.therapists.len() + 1);
-    let csv = ctx.path(format!("therapists-{}_{}.csv", span.from, span.to));
-    staging.put(&super::therapists_csv::output(&csv, &figures))?;
-    let dir = ctx.path(THERAPISTS_FOLDER);
+    let csv = folder.join(format!("therapists-{}_{}.csv", span.from, span.to));
+    staging.put(&super::therapists_csv::output(&csv, figures))?;
+    let dir = folder.join(THERAPISTS_FOLDER);
     let names: Vec<String> = figures
         .therapists
         .iter()
@@ -231,7 +286,7 @@ fn therapists(ctx: &Context<'_>, span: Period, staging: &Staging) -> Result<Stag
     figures.therapists.par_iter().try_for_each(|row| {
         let furniture = ctx.furniture("Staff review", format!("{} to {}", span.from, span.to));
         let bytes = laid_out(
-            || super::therapists::pdf(&figures, row, ctx.settings, ctx.fonts, furniture),
+            || super::therapists::pdf(figures, row, ctx.settings, ctx.fonts, furniture),
             || {
                 format!(
                     "the staff review of {}",

@@ -6,7 +6,7 @@ use crate::config::Settings;
 use crate::metrics::techniques::{Difference, TechniqueRow, Techniques};
 
 use super::cells;
-use super::format::{self, MISSING};
+use super::format;
 use super::labels::Names;
 use super::pdf::chart::{self, Axis, Bar, MixRow, Reference};
 use super::pdf::table::{self, Cell, Column};
@@ -33,6 +33,7 @@ pub fn pdf(t: &Techniques, settings: &Settings, fonts: &Fonts, furniture: Furnit
             format::count(t.sessions)
         ),
     );
+    super::notice::draw(&mut doc, t.suppressed_below);
     doc.paragraph(
         "Techniques were not assigned at random: therapists chose them for the clients in front of them. \
          Clients who differ in how much pain they came with, where, and for how long, can explain differences \
@@ -225,15 +226,7 @@ fn matrix(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64) 
         .zip(&t.matrix)
         .map(|(row, cells)| {
             let mut r = vec![Cell::new(names.technique(&row.group.name))];
-            r.extend(cells[..shown].iter().map(|c| {
-                let text = match c.rate {
-                    Some(rate) => {
-                        format!("{} (n={})", format::percent(Some(rate)), c.eligible.value())
-                    }
-                    None => MISSING.to_string(),
-                };
-                Cell::new(text).shaded(c.low_sample.value())
-            }));
+            r.extend(cells[..shown].iter().map(cells::band));
             r
         })
         .collect();

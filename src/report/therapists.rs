@@ -42,6 +42,7 @@ pub fn pdf(
             format::count(all.totals.sessions)
         ),
     );
+    super::notice::draw(&mut doc, all.suppressed_below);
 
     let practice = |v: String| (format!("practice {v}"), colour::GREY);
     let mut tiles_shown = vec![

@@ -82,6 +82,7 @@ pub fn pdf(tr: &Trends, settings: &Settings, fonts: &Fonts, furniture: Furniture
             format::count(tr.sessions)
         ),
     );
+    super::notice::draw(&mut doc, tr.suppressed_below);
     // The two questions first: after how many visits it helps, and whether clients come back.
     course(&mut doc, tr, th.responder, pct);
     retention(&mut doc, tr);
