@@ -23,31 +23,29 @@ pub use error::{Error, Result};
 /// Runs one command; returns the process exit code (0, or 3 with `--strict` and rejects).
 pub fn run(cli: cli::Cli) -> Result<i32> {
     match cli.command {
-        cli::Command::Run(args) => {
-            commands::run::run(
-                &args.input.into_config()?.sharing(args.shareable),
-                args.month,
-                args.each_location,
-            )
-        }
-        cli::Command::Monthly(args) => {
-            commands::monthly::run(&args.input.into_config()?.sharing(args.shareable), args.month)
-        }
-        cli::Command::Trends(args) => commands::trends::run(&args.input.into_config()?.sharing(args.shareable), args.month),
-        cli::Command::Techniques(args) => {
-            commands::techniques::run(
-                &args.input.into_config()?.sharing(args.shareable),
-                args.from,
-                args.to,
-            )
-        }
-        cli::Command::Therapists(args) => {
-            commands::therapists::run(
-                &args.input.into_config()?.sharing(args.shareable),
-                args.from,
-                args.to,
-            )
-        }
+        cli::Command::Run(args) => commands::run::run(
+            &args.input.into_config()?.sharing(args.shareable),
+            args.month,
+            args.each_location,
+        ),
+        cli::Command::Monthly(args) => commands::monthly::run(
+            &args.input.into_config()?.sharing(args.shareable),
+            args.month,
+        ),
+        cli::Command::Trends(args) => commands::trends::run(
+            &args.input.into_config()?.sharing(args.shareable),
+            args.month,
+        ),
+        cli::Command::Techniques(args) => commands::techniques::run(
+            &args.input.into_config()?.sharing(args.shareable),
+            args.from,
+            args.to,
+        ),
+        cli::Command::Therapists(args) => commands::therapists::run(
+            &args.input.into_config()?.sharing(args.shareable),
+            args.from,
+            args.to,
+        ),
         cli::Command::Clients(args) => {
             commands::clients::run(&args.input.into_config()?, args.from, args.to, args.clients)
         }

@@ -86,6 +86,20 @@ pub(crate) fn finish(staging: Staging, ingested: &Ingested) -> Result<()> {
     Ok(())
 }
 
+/// With `--shareable`: where the staff reviews' shareable copies went.
+pub(crate) fn say_shared_reviews(cfg: &Config, staged: &[Staged]) -> Result<()> {
+    let Some(min_cell) = cfg.shareable else {
+        return Ok(());
+    };
+    let folder = std::path::Path::new(crate::report::pipeline::SHAREABLE_FOLDER)
+        .join(crate::report::pipeline::THERAPISTS_FOLDER);
+    say(&format!(
+        "wrote the same {} staff reviews with counts below {min_cell} hidden into {}\n",
+        staged.iter().map(|s| s.reviews).sum::<usize>(),
+        cfg.out_path(folder).display()
+    ))
+}
+
 /// What the reports staged that a command announces, in order.
 pub(crate) fn announced(staged: &[Staged]) -> Vec<PathBuf> {
     staged.iter().flat_map(|s| s.announced.clone()).collect()

@@ -83,6 +83,7 @@ pub fn run(cfg: &Config, month: Option<MonthChoice>, each_location: bool) -> Res
             span.to,
             cfg.out_path(THERAPISTS_FOLDER).display()
         ))?;
+        super::say_shared_reviews(cfg, &staged)?;
         for (name, dir) in &sites {
             super::say(&format!(
                 "wrote the reports of {name} into {}\n",

@@ -15,6 +15,7 @@ pub fn run(cfg: &Config, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Resu
             staged.iter().map(|s| s.reviews).sum::<usize>(),
             cfg.out_path(THERAPISTS_FOLDER).display()
         ))?;
+        super::say_shared_reviews(cfg, &staged)?;
     }
     super::print_written(cfg, &super::announced(&staged))?;
     Ok(super::exit_code(cfg, &ingested))

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::cell::Count;
+use super::cell::{Cell, Count};
 use super::err;
 use super::groups::{first_dates, groups, period_totals, visits_in, Group, Totals};
 use super::locations::{by_location, LocationGroup};
@@ -177,7 +177,8 @@ pub struct Comparison {
     /// Proportions and means.
     pub ci95_low: Option<f64>,
     pub ci95_high: Option<f64>,
-    pub significant: bool,
+    /// Hidden (null) in a shareable copy where either month's figure is hidden.
+    pub significant: Cell<bool>,
 }
 
 /// The names of the five comparisons, in the SPEC's order.
@@ -203,7 +204,7 @@ pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> V
         ratio_ci95_high: None,
         ci95_low: None,
         ci95_high: None,
-        significant: false,
+        significant: false.into(),
     };
     let counts = |figure, a: u64, b: u64| {
         let r = count_ratio(a, b);
@@ -214,7 +215,7 @@ pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> V
             ratio: r.map(|r| r.0),
             ratio_ci95_low: r.map(|r| r.1),
             ratio_ci95_high: r.map(|r| r.2),
-            significant: r.is_some_and(|(_, lo, hi)| lo > 1.0 || hi < 1.0),
+            significant: r.is_some_and(|(_, lo, hi)| lo > 1.0 || hi < 1.0).into(),
             ..empty(figure)
         }
     };
@@ -227,7 +228,7 @@ pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> V
             difference: d.map(|d| d.0),
             ci95_low: d.map(|d| d.1),
             ci95_high: d.map(|d| d.2),
-            significant: d.is_some_and(|(_, lo, hi)| lo > 0.0 || hi < 0.0),
+            significant: d.is_some_and(|(_, lo, hi)| lo > 0.0 || hi < 0.0).into(),
             ..empty(figure)
         }
     };
@@ -245,7 +246,7 @@ pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> V
             difference: d.map(|d| d.0),
             ci95_low: d.map(|d| d.1),
             ci95_high: d.map(|d| d.2),
-            significant: d.is_some_and(|(_, lo, hi)| lo > 0.0 || hi < 0.0),
+            significant: d.is_some_and(|(_, lo, hi)| lo > 0.0 || hi < 0.0).into(),
             ..empty(COMPARED[4])
         }
     };
@@ -474,16 +475,16 @@ mod tests {
         let c = comparisons((&now.0, &now.1), (&before.0, &before.1));
         assert_eq!(c.iter().map(|c| c.figure).collect::<Vec<_>>(), COMPARED);
         // 48 against 30: the ratio interval starts at 1.0139.
-        assert!(c[0].significant && c[1].significant);
+        assert!(c[0].significant.value() && c[1].significant.value());
         assert_eq!(c[0].difference, Some(18.0));
         assert!((c[0].ratio_ci95_low.unwrap() - 1.0139).abs() < 1e-4);
         // No feedback either month: the shares are null, so is their difference.
         assert_eq!(
-            (c[2].current, c[2].difference, c[2].significant),
+            (c[2].current, c[2].difference, c[2].significant.value()),
             (Some(Value::Real(0.0)), Some(0.0), false)
         );
         assert_eq!((c[3].current, c[3].difference), (None, None));
-        assert_eq!((c[4].difference, c[4].significant), (None, false));
+        assert_eq!((c[4].difference, c[4].significant.value()), (None, false));
         now.1.pain_reduction.n = 3.into();
         now.1.pain_reduction.sd = Some(0.0);
         let c = comparisons((&now.0, &now.1), (&before.0, &before.1));
@@ -491,7 +492,7 @@ mod tests {
             (c[4].difference, c[4].ci95_low, c[4].ci95_high),
             (Some(2.0), Some(2.0), Some(2.0))
         );
-        assert!(c[4].significant);
+        assert!(c[4].significant.value());
     }
 
     #[test]

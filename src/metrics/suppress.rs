@@ -31,7 +31,11 @@ pub fn monthly(m: &Monthly, min_cell: u64) -> Monthly {
     };
     let mut by_therapist = r.groups(&m.by_therapist);
     // Not-attended bookings by therapist add up to the month's: one list.
-    let missed = r.list(by_therapist.iter().map(|g| g.not_attended.unwrap_or_default()));
+    let missed = r.list(
+        by_therapist
+            .iter()
+            .map(|g| g.not_attended.unwrap_or_default()),
+    );
     for (g, hide) in by_therapist.iter_mut().zip(missed) {
         if hide {
             g.not_attended = g.not_attended.map(|_| r.gone());
@@ -43,7 +47,13 @@ pub fn monthly(m: &Monthly, min_cell: u64) -> Monthly {
         comparisons: m
             .comparisons
             .iter()
-            .map(|c| r.comparison(c, (&totals, &overall), (&previous.totals, &previous.overall)))
+            .map(|c| {
+                r.comparison(
+                    c,
+                    (&totals, &overall),
+                    (&previous.totals, &previous.overall),
+                )
+            })
             .collect(),
         totals,
         previous,
@@ -361,9 +371,7 @@ impl Rule {
             minutes: self.keep(t.minutes, gone),
             revenue: t.revenue.filter(|_| !gone),
             feedback_responses: responses,
-            feedback_response_rate: t
-                .feedback_response_rate
-                .filter(|_| !responses.is_hidden()),
+            feedback_response_rate: t.feedback_response_rate.filter(|_| !responses.is_hidden()),
         }
     }
 
@@ -535,10 +543,7 @@ impl Rule {
     fn attendance(self, a: &Attendance) -> Attendance {
         let booked = self.count(a.booked);
         let gone = booked.is_hidden();
-        let split = self.list([
-            self.keep(a.attended, gone),
-            self.keep(a.not_attended, gone),
-        ]);
+        let split = self.list([self.keep(a.attended, gone), self.keep(a.not_attended, gone)]);
         let statuses = self.list(a.by_status.iter().map(|s| s.bookings));
         let missed = self.list(a.by_therapist.iter().map(|(_, n)| *n));
         Attendance {
@@ -593,7 +598,7 @@ impl Rule {
             ratio_ci95_high: None,
             ci95_low: None,
             ci95_high: None,
-            significant: false,
+            significant: self.gone(),
         }
     }
 
@@ -689,7 +694,9 @@ impl Rule {
                     Returned {
                         days: ret.days,
                         returned,
-                        rate: ret.rate.filter(|_| returned.is_some_and(|n| !n.is_hidden())),
+                        rate: ret
+                            .rate
+                            .filter(|_| returned.is_some_and(|n| !n.is_hidden())),
                     }
                 })
                 .collect(),
@@ -755,7 +762,10 @@ impl Rule {
         let bands = self.bands(&a.bands, gone);
         // The standardized rate is a weighted sum of the band rates: with one of them hidden,
         // it and the others would give it away.
-        let any_hidden = bands.iter().zip(&a.bands).any(|(s, b)| b.rate.is_some() && s.rate.is_none());
+        let any_hidden = bands
+            .iter()
+            .zip(&a.bands)
+            .any(|(s, b)| b.rate.is_some() && s.rate.is_none());
         let standardized = !gone && !any_hidden;
         Adjusted {
             bands,
@@ -782,9 +792,8 @@ impl Rule {
                 cells.iter().map(|c| gone && c.eligible != 0).collect()
             })
             .collect();
-        let count = |t: usize, r: usize, hide: &[Vec<bool>]| {
-            self.keep(matrix[t][r].eligible, hide[t][r])
-        };
+        let count =
+            |t: usize, r: usize, hide: &[Vec<bool>]| self.keep(matrix[t][r].eligible, hide[t][r]);
         loop {
             let before = hide.clone();
             for t in 0..matrix.len() {
@@ -836,6 +845,10 @@ impl Rule {
 mod tests {
     use super::*;
 
+    fn gone<T>() -> Cell<T> {
+        Cell::Hidden { below: 11 }
+    }
+
     fn counts(ns: &[u64]) -> Vec<Count> {
         ns.iter().map(|&n| Cell::Shown(n)).collect()
     }
@@ -863,14 +876,13 @@ mod tests {
     #[test]
     fn a_part_goes_when_it_or_its_rest_is_small() {
         let r = Rule::new(11);
-        let gone = Cell::Hidden { below: 11 };
         assert_eq!(r.part(Cell::Shown(12), Cell::Shown(30)), Cell::Shown(12));
-        assert_eq!(r.part(Cell::Shown(5), Cell::Shown(30)), gone);
+        assert_eq!(r.part(Cell::Shown(5), Cell::Shown(30)), gone());
         // 25 of 30: the 5 who did not would follow.
-        assert_eq!(r.part(Cell::Shown(25), Cell::Shown(30)), gone);
+        assert_eq!(r.part(Cell::Shown(25), Cell::Shown(30)), gone());
         assert_eq!(r.part(Cell::Shown(30), Cell::Shown(30)), Cell::Shown(30));
         assert_eq!(r.part(Cell::Shown(0), Cell::Shown(30)), Cell::Shown(0));
-        assert_eq!(r.part(Cell::Shown(12), gone), gone);
+        assert_eq!(r.part(Cell::Shown(12), gone()), gone());
         // A share alone: 0.25 of 40 is 10 (small); 0.5 of 40 is 20.
         assert_eq!(r.share_of(Cell::Shown(40), Some(0.25)), None);
         assert_eq!(r.share_of(Cell::Shown(40), Some(0.5)), Some(0.5));
@@ -922,26 +934,95 @@ mod tests {
     #[test]
     fn a_hidden_group_loses_every_figure_and_a_shown_one_keeps_its_own() {
         let r = Rule::new(11);
-        let gone = Cell::Hidden { below: 11 };
         // Cupping's 7 sessions go, and with them the next smallest, Dry needling's 12.
-        let out = r.groups(&[group("massage", 40, 25), group("cupping", 7, 6), group("dry", 12, 12)]);
+        let out = r.groups(&[
+            group("massage", 40, 25),
+            group("cupping", 7, 6),
+            group("dry", 12, 12),
+        ]);
         assert_eq!(out[0], group("massage", 40, 25));
         for g in &out[1..] {
-            assert_eq!((g.sessions, g.clients, g.minutes), (gone, gone, gone));
+            assert_eq!((g.sessions, g.clients, g.minutes), (gone(), gone(), gone()));
             assert_eq!((g.revenue, g.outcomes.satisfaction_mean), (None, None));
             assert_eq!(g.outcomes.responders.rate, None);
             assert_eq!(g.outcomes.pain_reduction.mean, None);
-            assert_eq!(g.outcomes.low_sample, gone);
+            assert_eq!(g.outcomes.low_sample, gone());
         }
         // A shown group of 24 sessions with 8 answers keeps its sessions, not the answers'
         // figures; its responders (4 of 8) go with them.
         let g = &r.groups(&[group("a", 24, 8), group("b", 30, 30)])[0];
         assert_eq!(g.sessions, 24);
         assert_eq!(g.minutes, Cell::Shown(24 * 60));
-        assert_eq!(g.feedback_responses, gone);
-        assert_eq!(g.outcomes.soreness.n, gone);
-        assert_eq!((g.outcomes.soreness.median, g.outcomes.satisfaction_mean), (None, None));
-        assert_eq!((g.outcomes.responders.eligible, g.outcomes.responders.responders), (gone, gone));
-        assert_eq!(g.outcomes.low_sample, gone);
+        assert_eq!(g.feedback_responses, gone());
+        assert_eq!(g.outcomes.soreness.n, gone());
+        assert_eq!(
+            (g.outcomes.soreness.median, g.outcomes.satisfaction_mean),
+            (None, None)
+        );
+        assert_eq!(
+            (
+                g.outcomes.responders.eligible,
+                g.outcomes.responders.responders
+            ),
+            (gone(), gone())
+        );
+        assert_eq!(g.outcomes.low_sample, gone());
+    }
+
+    fn cell(eligible: u64, responders: u64) -> RateCell {
+        RateCell {
+            eligible: eligible.into(),
+            responders: responders.into(),
+            rate: (eligible > 0).then(|| responders as f64 / eligible as f64),
+            low_sample: (eligible < 10).into(),
+        }
+    }
+
+    #[test]
+    fn bands_and_the_matrix_follow_the_list_rule_along_rows_and_columns() {
+        let r = Rule::new(11);
+        // Bands of 40, 5 and 30 eligible: 5 goes, and 30 with it; 12 of 40 responded (28
+        // did not): kept.
+        let b = r.bands(&[cell(40, 12), cell(5, 2), cell(30, 15)], false);
+        assert_eq!(b[0], cell(40, 12));
+        assert_eq!((b[1].eligible, b[1].rate), (gone(), None));
+        assert_eq!((b[2].eligible, b[2].rate), (gone(), None));
+        // 35 of 40 responded: the 5 who did not would follow, so the responders and the rate go.
+        let b = r.bands(&[cell(40, 35), cell(0, 0), cell(0, 0)], false);
+        assert_eq!(
+            (b[0].eligible, b[0].responders, b[0].rate),
+            (Cell::Shown(40), gone(), None)
+        );
+        assert_eq!(b[1], cell(0, 0));
+
+        // Two techniques × three regions. Row 0: 20, 8, 30 (8 goes, then 20). Column 0 is
+        // then 20 (hidden) and 25: 25 goes too; column 1, 8 (hidden) and 40: 40 goes.
+        let matrix = vec![
+            vec![cell(20, 10), cell(8, 4), cell(30, 15)],
+            vec![cell(25, 12), cell(40, 20), cell(0, 0)],
+        ];
+        let row = |name: &str, sessions: u64| TechniqueRow {
+            group: group(name, sessions, sessions),
+            baseline_pain: None,
+            vs_others: None,
+            adjusted: Adjusted {
+                bands: [cell(0, 0), cell(0, 0), cell(0, 0)],
+                standardized_rate: None,
+                ci95_low: None,
+                ci95_high: None,
+                crude_rank: None,
+                standardized_rank: None,
+                mix: Some(Vec::new()),
+            },
+        };
+        let m = r.matrix(&matrix, &[row("a", 60), row("b", 70)]);
+        let shown: Vec<Vec<bool>> = m
+            .iter()
+            .map(|cells| cells.iter().map(|c| !c.eligible.is_hidden()).collect())
+            .collect();
+        // Column 2, 30 and 0, has nothing small: kept.
+        assert_eq!(shown, [[false, false, true], [false, false, true]]);
+        assert_eq!(m[1][2], cell(0, 0));
+        assert_eq!(m[0][2], cell(30, 15));
     }
 }

@@ -63,6 +63,16 @@ pub struct Adjusted {
     pub mix: Option<Vec<f64>>,
 }
 
+impl Adjusted {
+    /// A band has sessions but no rate: its rate was hidden in a shareable copy (in a full
+    /// summary a band without a rate has no eligible session).
+    pub fn withheld(&self) -> bool {
+        self.bands
+            .iter()
+            .any(|b| b.rate.is_none() && b.eligible != 0)
+    }
+}
+
 /// One technique's row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TechniqueRow {

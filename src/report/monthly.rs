@@ -280,7 +280,7 @@ fn what_changed(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
     let sentences: Vec<String> = m
         .comparisons
         .iter()
-        .filter(|c| c.significant)
+        .filter(|c| c.significant.value())
         .filter_map(|c| change_sentence(c, before, responder))
         .collect();
     if sentences.is_empty() {
@@ -534,7 +534,10 @@ fn tiles(doc: &mut Doc<'_>, m: &Monthly, before: &str, responder: f64) {
         Some(COMPARED[3]),
     ]
     .iter()
-    .map(|f| f.and_then(tested).is_some_and(|c| !c.significant))
+    .map(|f| {
+        f.and_then(tested)
+            .is_some_and(|c| c.significant == crate::metrics::cell::Cell::Shown(false))
+    })
     .collect();
     let any_grey = within_chance.iter().any(|&g| g);
     let tiles: Vec<super::tiles::Tile> = tiles

@@ -176,18 +176,23 @@ fn trends(ctx: &Context<'_>, month: Period) -> Result<Vec<Output>> {
 fn techniques(ctx: &Context<'_>, span: Period) -> Result<Vec<Output>> {
     let figures = metrics::techniques::techniques(ctx.ingested, span, &ctx.settings.thresholds)?;
     let stem = format!("techniques-{}_{}", span.from, span.to);
-    Ok(both(ctx, figures, metrics::suppress::techniques, |t, dir| {
-        let csv = super::techniques_csv::output(dir.join(format!("{stem}.csv")), t);
-        let furniture = ctx.furniture(
-            "Technique comparison",
-            format!("{} to {}", span.from, span.to),
-        );
-        let pdf = super::techniques::pdf(t, ctx.settings, ctx.fonts, furniture);
-        vec![
-            Output::new(dir.join(format!("{stem}.pdf")), pdf, Access::Shared),
-            csv,
-        ]
-    }))
+    Ok(both(
+        ctx,
+        figures,
+        metrics::suppress::techniques,
+        |t, dir| {
+            let csv = super::techniques_csv::output(dir.join(format!("{stem}.csv")), t);
+            let furniture = ctx.furniture(
+                "Technique comparison",
+                format!("{} to {}", span.from, span.to),
+            );
+            let pdf = super::techniques::pdf(t, ctx.settings, ctx.fonts, furniture);
+            vec![
+                Output::new(dir.join(format!("{stem}.pdf")), pdf, Access::Shared),
+                csv,
+            ]
+        },
+    ))
 }
 
 /// One PDF of a set laid out: a layout that fails (even a panic) is one clear error naming

@@ -317,7 +317,12 @@ fn adjusted(doc: &mut Doc<'_>, t: &Techniques, names: &Names, low: u32, pct: f64
     doc.paragraph(
         &format!(
             "Grey band cells have fewer than {low} sessions with both scores. A dash in Standardized: the technique \
-             has no such session in a band the practice has, so it cannot be put on the practice's mix."
+             has no such session in a band the practice has, so it cannot be put on the practice's mix{}.",
+            if t.suppressed_below.is_some() {
+                "; or, in this copy, one of its bands is hidden"
+            } else {
+                ""
+            }
         ),
         Look::BODY.grey().sized(8.5),
     );

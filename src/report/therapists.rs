@@ -114,6 +114,8 @@ pub fn pdf(
         format::percent(row.adjusted.standardized_rate),
         if row.adjusted.standardized_rate.is_some() {
             "on the practice's mix".to_string()
+        } else if row.adjusted.withheld() {
+            "hidden: a band is small".to_string()
         } else {
             "not on the practice's mix".to_string()
         },
@@ -187,6 +189,10 @@ pub fn adjusted_sentence(
             format::percent(Some(lo)),
             format::percent(Some(hi)),
             format::percent(Some(p))
+        ),
+        _ if a.withheld() => format!(
+            "Adjusted for the pain their clients came in with, {name}'s share is hidden in this copy: a band of \
+             starting pain holds too few sessions to show."
         ),
         _ if a.bands.iter().all(|b| b.eligible == 0) => format!(
             "No session of {name}'s had pain scores before and at follow-up: no adjusted figure."

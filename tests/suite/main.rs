@@ -16,6 +16,7 @@ mod locations;
 mod monthly;
 mod pages;
 mod shapes;
+mod shareable;
 mod techniques;
 mod therapists;
 mod trends;
