@@ -121,3 +121,13 @@ pub fn practice_mix(weights: Option<[f64; 3]>, suppressed_below: Option<u64>) ->
         (None, Some(_)) => None,
     }
 }
+
+/// A shareable copy's mark for a column chart's hidden count (`<11`) and what it means.
+pub fn hidden_mark(suppressed_below: Option<u64>) -> Option<(String, String)> {
+    suppressed_below.map(|below| {
+        (
+            format::count(Count::Hidden { below }),
+            format!("from 1 to {} sessions, hidden", below - 1),
+        )
+    })
+}

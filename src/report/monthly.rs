@@ -80,12 +80,7 @@ pub fn pdf(m: &Monthly, settings: &Settings, fonts: &Fonts, furniture: Furniture
         })
         .collect();
     // A shareable copy's hidden days: their mark and what it means.
-    let hidden = m.suppressed_below.map(|below| {
-        (
-            format::count(Count::Hidden { below }),
-            format!("from 1 to {} sessions, hidden", below - 1),
-        )
-    });
+    let hidden = cells::hidden_mark(m.suppressed_below);
     if m.by_day.iter().all(|d| d.sessions == 0) {
         chart::empty(&mut doc, "No sessions in this month", 60.0);
     } else if m

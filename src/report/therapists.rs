@@ -362,6 +362,11 @@ fn months(doc: &mut Doc<'_>, all: &Therapists, row: &TherapistRow) {
             )
         })
         .collect();
+    let hidden = cells::hidden_mark(all.suppressed_below);
+    if row.by_month.iter().all(|n| n.is_hidden() || *n == 0) && row.group.sessions.is_hidden() {
+        chart::empty(doc, "Too few sessions to show month by month", 60.0);
+        return;
+    }
     chart::columns(
         doc,
         &Columns {
@@ -371,7 +376,7 @@ fn months(doc: &mut Doc<'_>, all: &Therapists, row: &TherapistRow) {
             colour: colour::PALETTE[0],
             reference: None,
             empty_message: "No sessions in this period",
-            missing: None,
+            missing: hidden.as_ref().map(|(m, s)| (m.as_str(), s.as_str())),
         },
     );
 }
