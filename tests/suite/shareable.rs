@@ -309,7 +309,7 @@ fn min_cell_comes_from_the_config_and_must_be_at_least_2() {
 }
 
 #[test]
-fn sample_data_passes_the_shareable_checks() {
+fn sample_data_and_its_sites_pass_the_shareable_checks() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -318,12 +318,17 @@ fn sample_data_passes_the_shareable_checks() {
         &[
             "run",
             "--shareable",
+            "--each-location",
             "--out",
             &out.display().to_string(),
             "-q",
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Each site's copies too (Harbour Street is small: much of it is hidden).
+    assert!(out
+        .join("shareable/locations/Harbour_Street/monthly-2026-10.json")
+        .is_file());
     check(&out, 11);
 }
 
