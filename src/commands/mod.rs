@@ -358,7 +358,7 @@ pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<Fonts> {
         if let Ok(values) = frame
             .clone()
             .lazy()
-            .select([col(column).unique().alias("v")])
+            .select([col(column).unique().cast(DataType::String).alias("v")])
             .collect()
         {
             if let Ok(c) = values.column("v").and_then(|c| c.str().cloned()) {
@@ -377,7 +377,7 @@ pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<Fonts> {
             .sessions
             .clone()
             .lazy()
-            .select([expr.unique().alias("v")])
+            .select([expr.unique().cast(DataType::String).alias("v")])
             .collect()
             .map_err(crate::error::Error::polars("collecting the names to set"))?;
         if let Ok(c) = values.column("v").and_then(|c| c.str().cloned()) {

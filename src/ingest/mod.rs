@@ -19,7 +19,7 @@ mod sheet;
 pub mod source;
 pub mod values;
 
-pub use sessions::SESSION_ROW;
+pub use sessions::{as_text, SESSION_ROW};
 pub use source::Source;
 
 use std::borrow::Cow;

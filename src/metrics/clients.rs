@@ -145,9 +145,18 @@ pub fn clients(
             ids
         }
     };
+    // The ids as the sessions frame holds them (codes into the ids' names).
+    let id_type = ingested
+        .sessions
+        .column(scol::CLIENT_ID.name)
+        .map_err(err("the chosen clients"))?
+        .dtype()
+        .clone();
     let wanted = DataFrame::new(
         chosen.len(),
-        vec![Column::new(scol::CLIENT_ID.name.into(), chosen.clone())],
+        vec![Column::new(scol::CLIENT_ID.name.into(), chosen.clone())
+            .cast(&id_type)
+            .map_err(err("the chosen clients"))?],
     )
     .map_err(err("the chosen clients"))?;
     // An inner join on the (unique) chosen ids keeps their rows only.
@@ -228,6 +237,8 @@ pub fn clients(
             SortMultipleOptions::default(),
         )
         .with_columns([
+            // Codes into the ids' names: the text, borrowed below row by row.
+            scol::CLIENT_ID.col().cast(DataType::String),
             scol::DATE.col().cast(DataType::Int32).alias("day"),
             eligible().alias("is_eligible"),
             responder(t).alias("is_responder"),
@@ -240,6 +251,7 @@ pub fn clients(
     let mut regions: Vec<Vec<String>> = Vec::with_capacity(rows.height());
     if let Ok(list) = rows
         .column(scol::BODY_REGION.name)
+        .and_then(crate::ingest::as_text)
         .and_then(|c| c.list().cloned())
     {
         for item in list.amortized_iter() {

@@ -222,10 +222,11 @@ pub(crate) fn column_i64(df: &DataFrame, name: &str) -> Vec<Option<i64>> {
         .unwrap_or_else(|| vec![None; df.height()])
 }
 
-/// A whole string column.
+/// A whole string column (a column of codes read as its names).
 pub(crate) fn column_str(df: &DataFrame, name: &str) -> Vec<Option<String>> {
     df.column(name)
         .ok()
+        .and_then(|c| crate::ingest::as_text(c).ok())
         .and_then(|c| {
             c.str()
                 .ok()
@@ -264,7 +265,11 @@ pub(crate) fn count(df: &DataFrame, name: &str, row: usize) -> u64 {
 /// A string column's value at `row`.
 pub(crate) fn value_str(df: &DataFrame, name: &str, row: usize) -> Option<String> {
     let c = df.column(name).ok()?;
-    c.str().ok()?.get(row).map(str::to_string)
+    match c.str() {
+        Ok(s) => s.get(row).map(str::to_string),
+        // A column of codes (ingest::sessions::as_codes): its name.
+        Err(_) => c.get(row).ok()?.get_str().map(str::to_string),
+    }
 }
 
 #[cfg(test)]

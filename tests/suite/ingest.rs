@@ -19,8 +19,11 @@ fn from_text(sessions: &str, feedback: &str, opts: &Options) -> Ingested {
     .unwrap()
 }
 
+/// A text column; the columns of few values are codes into their names (read as the names).
 fn strs(df: &DataFrame, col: &str) -> Vec<Option<String>> {
     df.column(col)
+        .unwrap()
+        .cast(&DataType::String)
         .unwrap()
         .str()
         .unwrap()
@@ -49,7 +52,17 @@ fn days(df: &DataFrame, col: &str) -> Vec<Option<i32>> {
 }
 
 fn regions(df: &DataFrame) -> Vec<Vec<String>> {
-    let l = df.column("body_region").unwrap().list().unwrap().clone();
+    let column = df.column("body_region").unwrap();
+    // Codes into the regions' names.
+    assert!(
+        matches!(column.dtype(), DataType::List(inner) if matches!(**inner, DataType::Categorical(..)))
+    );
+    let l = column
+        .cast(&DataType::List(Box::new(DataType::String)))
+        .unwrap()
+        .list()
+        .unwrap()
+        .clone();
     (0..l.len())
         .map(|i| {
             let s = l.get_as_series(i).unwrap();
