@@ -92,13 +92,16 @@ fn file_name(path: &Path) -> String {
 /// The result of ingesting both exports.
 #[derive(Debug, Clone)]
 pub struct Ingested {
-    /// One row per accepted session, in file order. Columns: `line` (i64), `session_id`,
-    /// `client_id`, `client_name` (nullable), `therapist` (str), `date` (Date), `technique`
-    /// (str, normalised and aliased), `body_region` (list[str], at least one, no repeats;
-    /// empty when regions are not recorded), `duration_min` (i64), `pain_before`,
-    /// `pain_after`, `fee` (f64, nullable), `location` (str, trimmed, null when empty or when
-    /// the file has no such column), `status` (str, the normalised status, null likewise),
-    /// `session_row` (the row's number among all accepted sessions, IdxSize).
+    /// One row per accepted session, in file order. Columns: `line` (i64), `session_id`
+    /// (str), `client_id`, `client_name` (nullable), `therapist`, `date` (Date), `technique`
+    /// (normalised and aliased), `body_region` (a list, at least one, no repeats; empty when
+    /// regions are not recorded), `duration_min` (i64), `pain_before`, `pain_after`, `fee`
+    /// (f64, nullable), `location` (trimmed, null when empty or when the file has no such
+    /// column), `status` (str, the normalised status, null likewise), `session_row` (the
+    /// row's number among all accepted sessions, IdxSize). The therapists, techniques,
+    /// regions and locations are codes into one table of their names
+    /// (polars categoricals, `sessions::as_codes`): group-bys, joins and sorts on them compare
+    /// integers (sorts in the names' order); [`as_text`] reads them as text.
     pub sessions: DataFrame,
     /// One row per counted feedback response (at most one per session), in file order.
     /// Columns: `line` (i64), `session_id` (str), `session_row` (its session's
