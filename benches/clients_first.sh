@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): how long `clients` takes, on an N-session sample, before the first
 # summary is rendered: the time until clients-FROM_TO.csv (written after all the figures and
-# before any PDF) appears. The run is stopped there. Usage:
-# benches/clients_first.sh [SESSIONS] [BINARY] [DIR]   (default 1,000,000, the release build
-# and target/bench-data/SESSIONS, made with seed 1 when missing)
+# before any PDF) appears in the run's staging folder. The run is stopped there. Usage:
+# benches/clients_first.sh [SESSIONS] [BINARY] [DIR] [month]   (default 1,000,000, the
+# release build and target/bench-data/SESSIONS, made with seed 1 when missing; `month`: the
+# latest month's clients, as `run` writes them, instead of every client since 2025-01-01)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
@@ -15,14 +16,23 @@ if [ ! -f "$data/sessions.csv" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-csv="$out/clients-2025-01-01_2026-10-31.csv"
+if [ "${4:-}" = month ]; then
+  span=(); name=clients-2026-10-01_2026-10-31.csv
+else
+  span=(--from 2025-01-01 --to 2026-10-31); name=clients-2025-01-01_2026-10-31.csv
+fi
 start=$(date +%s.%N)
-"$bin" clients --from 2025-01-01 --to 2026-10-31 --sessions "$data/sessions.csv" \
+"$bin" clients "${span[@]}" --sessions "$data/sessions.csv" \
   --feedback "$data/feedback.csv" --out "$out" -q &
 pid=$!
-while [ ! -f "$csv" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+# The outputs are staged in a hidden folder until the run commits them all.
+csv() { ls "$out"/.practice-report-staging-*/new/"$name" 2>/dev/null | head -n 1; }
+while [ -z "$(csv)" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
 end=$(date +%s.%N)
+# The CSV is one write: let it finish, count it, then stop the run (which removes its
+# staging folder).
+sleep 1
+clients=$(($(wc -l <"$(csv)") - 1))
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
-clients=$(($(wc -l <"$csv") - 1))
 python3 -c "print(f'input: $n sessions; {$clients:,} clients; {$end - $start:.2f} s before the first summary')"
