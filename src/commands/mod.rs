@@ -358,7 +358,7 @@ pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<Fonts> {
         if let Ok(values) = frame
             .clone()
             .lazy()
-            .select([col(column).unique().cast(DataType::String).alias("v")])
+            .select([col(column).unique().alias("v")])
             .collect()
         {
             if let Ok(c) = values.column("v").and_then(|c| c.str().cloned()) {

@@ -57,8 +57,7 @@ pub(super) struct Links {
 impl Links {
     pub fn of(sessions: &DataFrame, days: u32) -> PolarsResult<Links> {
         use super::columns::session as s;
-        let ids = super::as_text(sessions.column(s::CLIENT_ID.name)?)?;
-        let ids = ids.str()?;
+        let ids = sessions.column(s::CLIENT_ID.name)?.str()?;
         let dates = sessions.column(s::DATE.name)?.date()?.physical().clone();
         let lines = sessions.column("line")?.i64()?.clone();
         let rows = sessions.column(super::SESSION_ROW)?.idx()?.clone();

@@ -1018,7 +1018,9 @@ mod tests {
         let r = read_text(&format!("{HEADER}{body}"), 2);
         assert!(r.rejects.is_empty(), "{:?}", r.rejects);
         assert_eq!(lines(&r), (2..=22).chain(24..=26).collect::<Vec<i64>>());
-        let names = as_text(r.frame.column(s::CLIENT_NAME.name).unwrap())
+        let names = r
+            .frame
+            .column(s::CLIENT_NAME.name)
             .unwrap()
             .str()
             .unwrap()

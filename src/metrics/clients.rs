@@ -145,18 +145,9 @@ pub fn clients(
             ids
         }
     };
-    // The ids as the sessions frame holds them (codes into the ids' names).
-    let id_type = ingested
-        .sessions
-        .column(scol::CLIENT_ID.name)
-        .map_err(err("the chosen clients"))?
-        .dtype()
-        .clone();
     let wanted = DataFrame::new(
         chosen.len(),
-        vec![Column::new(scol::CLIENT_ID.name.into(), chosen.clone())
-            .cast(&id_type)
-            .map_err(err("the chosen clients"))?],
+        vec![Column::new(scol::CLIENT_ID.name.into(), chosen.clone())],
     )
     .map_err(err("the chosen clients"))?;
     // An inner join on the (unique) chosen ids keeps their rows only.
@@ -237,8 +228,6 @@ pub fn clients(
             SortMultipleOptions::default(),
         )
         .with_columns([
-            // Codes into the ids' names: the text, borrowed below row by row.
-            scol::CLIENT_ID.col().cast(DataType::String),
             scol::DATE.col().cast(DataType::Int32).alias("day"),
             eligible().alias("is_eligible"),
             responder(t).alias("is_responder"),
