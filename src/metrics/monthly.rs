@@ -181,6 +181,24 @@ pub struct Comparison {
     pub significant: Cell<bool>,
 }
 
+impl Comparison {
+    /// A figure with nothing to compare: no values, no test.
+    pub fn untested(figure: &'static str) -> Comparison {
+        Comparison {
+            figure,
+            current: None,
+            previous: None,
+            difference: None,
+            ratio: None,
+            ratio_ci95_low: None,
+            ratio_ci95_high: None,
+            ci95_low: None,
+            ci95_high: None,
+            significant: false.into(),
+        }
+    }
+}
+
 /// The names of the five comparisons, in the SPEC's order.
 pub const COMPARED: [&str; 5] = [
     "sessions",
@@ -194,18 +212,6 @@ pub const COMPARED: [&str; 5] = [
 pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> Vec<Comparison> {
     use super::stats::{count_ratio, newcombe, welch};
     let ((t, o), (p, po)) = (now, before);
-    let empty = |figure| Comparison {
-        figure,
-        current: None,
-        previous: None,
-        difference: None,
-        ratio: None,
-        ratio_ci95_low: None,
-        ratio_ci95_high: None,
-        ci95_low: None,
-        ci95_high: None,
-        significant: false.into(),
-    };
     let counts = |figure, a: u64, b: u64| {
         let r = count_ratio(a, b);
         Comparison {
@@ -216,7 +222,7 @@ pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> V
             ratio_ci95_low: r.map(|r| r.1),
             ratio_ci95_high: r.map(|r| r.2),
             significant: r.is_some_and(|(_, lo, hi)| lo > 1.0 || hi < 1.0).into(),
-            ..empty(figure)
+            ..Comparison::untested(figure)
         }
     };
     let shares = |figure, (x1, n1): (u64, u64), (x0, n0): (u64, u64)| {
@@ -229,7 +235,7 @@ pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> V
             ci95_low: d.map(|d| d.1),
             ci95_high: d.map(|d| d.2),
             significant: d.is_some_and(|(_, lo, hi)| lo > 0.0 || hi < 0.0).into(),
-            ..empty(figure)
+            ..Comparison::untested(figure)
         }
     };
     let (r, pr) = (&o.pain_reduction, &po.pain_reduction);
@@ -247,7 +253,7 @@ pub fn comparisons(now: (&Totals, &Outcomes), before: (&Totals, &Outcomes)) -> V
             ci95_low: d.map(|d| d.1),
             ci95_high: d.map(|d| d.2),
             significant: d.is_some_and(|(_, lo, hi)| lo > 0.0 || hi < 0.0).into(),
-            ..empty(COMPARED[4])
+            ..Comparison::untested(COMPARED[4])
         }
     };
     vec![

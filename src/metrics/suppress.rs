@@ -103,29 +103,24 @@ pub fn trends(tr: &Trends, min_cell: u64) -> Trends {
             .zip(&gone_months)
             .map(|(m, &gone)| r.keep(m.new_clients, gone)),
     );
+    // One cohort per month of the window, in the same order.
     let new_of_cohorts = r.list(tr.retention.iter().map(|c| c.new_clients));
-    let new_hidden = |month: super::Period| {
-        let at = |p: &super::Period| *p == month;
-        tr.months
-            .iter()
-            .position(|m| at(&m.period))
-            .is_some_and(|i| new_of_months[i])
-            || tr
-                .retention
-                .iter()
-                .position(|c| at(&c.month))
-                .is_some_and(|i| new_of_cohorts[i])
-    };
+    let new_hidden: Vec<bool> = new_of_months
+        .iter()
+        .zip(&new_of_cohorts)
+        .map(|(&m, &c)| m || c)
+        .collect();
     let months = tr
         .months
         .iter()
-        .zip(&gone_months)
-        .map(|(m, &gone)| r.month(m, gone, new_hidden(m.period)))
+        .zip(gone_months.iter().zip(&new_hidden))
+        .map(|(m, (&gone, &new))| r.month(m, gone, new))
         .collect();
     let retention = tr
         .retention
         .iter()
-        .map(|c| r.cohort(c, new_hidden(c.month)))
+        .zip(&new_hidden)
+        .map(|(c, &new)| r.cohort(c, new))
         .collect();
     let course: Vec<CourseStep> = tr.course.iter().map(|s| r.course_step(s)).collect();
     Trends {
@@ -321,6 +316,22 @@ impl Rule {
         }
     }
 
+    /// A count of a group hidden whole: hidden, but a zero stays (nothing follows from it).
+    fn unless_zero(self, c: Count) -> Count {
+        self.keep(c, c != 0)
+    }
+
+    /// A responder block of a group hidden whole.
+    fn gone_responders(self, r: &Responders) -> Responders {
+        Responders {
+            eligible: self.unless_zero(r.eligible),
+            responders: self.unless_zero(r.responders),
+            rate: None,
+            ci95_low: None,
+            ci95_high: None,
+        }
+    }
+
     /// `c`, or hidden when `hide`.
     fn keep<T>(self, c: Cell<T>, hide: bool) -> Cell<T> {
         if hide {
@@ -445,7 +456,7 @@ impl Rule {
 
     /// A group hidden whole (every count, figure and flag).
     fn gone_group(self, g: &Group) -> Group {
-        let nothing = Cell::Shown(0);
+        let o = &g.outcomes;
         Group {
             name: g.name.clone(),
             sessions: self.gone(),
@@ -453,36 +464,29 @@ impl Rule {
             minutes: self.gone(),
             revenue: None,
             feedback_responses: self.gone(),
-            outcomes: {
-                let mut o = self.outcomes(&g.outcomes, self.gone());
-                let all = |n: Count| self.keep(n, n != nothing);
-                o.soreness = Soreness {
-                    n: all(g.outcomes.soreness.n),
+            outcomes: Outcomes {
+                soreness: Soreness {
+                    n: self.unless_zero(o.soreness.n),
                     mean: None,
                     median: None,
                     p90: None,
                     over_48h_share: None,
-                };
-                o.pain_reduction = PainReduction {
-                    n: all(g.outcomes.pain_reduction.n),
+                },
+                pain_reduction: PainReduction {
+                    n: self.unless_zero(o.pain_reduction.n),
                     mean: None,
                     sd: None,
                     ci95_low: None,
                     ci95_high: None,
-                };
-                o.responders = Responders {
-                    eligible: all(g.outcomes.responders.eligible),
-                    responders: all(g.outcomes.responders.responders),
-                    rate: None,
-                    ci95_low: None,
-                    ci95_high: None,
-                };
-                o.immediate_change = ImmediateChange {
-                    n: all(g.outcomes.immediate_change.n),
+                },
+                responders: self.gone_responders(&o.responders),
+                immediate_change: ImmediateChange {
+                    n: self.unless_zero(o.immediate_change.n),
                     mean: None,
-                };
-                o.low_sample = self.gone();
-                o
+                },
+                satisfaction_mean: None,
+                mobility_improved_share: None,
+                low_sample: self.gone(),
             },
             not_attended: g.not_attended.map(|_| self.gone()),
         }
@@ -589,16 +593,10 @@ impl Rule {
         }
         let keep = |v: Option<Value>, shown: bool| v.filter(|_| shown);
         Comparison {
-            figure: c.figure,
             current: keep(c.current, now),
             previous: keep(c.previous, before),
-            difference: None,
-            ratio: None,
-            ratio_ci95_low: None,
-            ratio_ci95_high: None,
-            ci95_low: None,
-            ci95_high: None,
             significant: self.gone(),
+            ..Comparison::untested(c.figure)
         }
     }
 
@@ -644,13 +642,7 @@ impl Rule {
                 feedback_response_rate: None,
                 soreness_median: None,
                 pain_reduction_mean: None,
-                responders: Responders {
-                    eligible: self.keep(m.responders.eligible, m.responders.eligible != 0),
-                    responders: self.keep(m.responders.responders, m.responders.responders != 0),
-                    rate: None,
-                    ci95_low: None,
-                    ci95_high: None,
-                },
+                responders: self.gone_responders(&m.responders),
                 low_sample: self.gone(),
                 feedback_responses: self.gone(),
                 soreness_n: self.gone(),
@@ -736,8 +728,8 @@ impl Rule {
     fn rate_cell(self, c: &RateCell, hide: bool) -> RateCell {
         if hide {
             return RateCell {
-                eligible: self.keep(c.eligible, c.eligible != 0),
-                responders: self.keep(c.responders, c.responders != 0),
+                eligible: self.unless_zero(c.eligible),
+                responders: self.unless_zero(c.responders),
                 rate: None,
                 low_sample: self.gone(),
             };

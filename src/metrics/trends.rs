@@ -138,6 +138,7 @@ pub struct Trends {
     pub months: Vec<MonthFigures>,
     /// Sessions of the whole window.
     pub sessions: Count,
+    /// One cohort per month of `months`, in the same order.
     pub retention: Vec<Cohort>,
     pub course: Vec<CourseStep>,
     /// The same question counting those who stopped coming: visits 2 to 8.
