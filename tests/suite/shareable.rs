@@ -11,36 +11,22 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use serde_json::Value;
 
-use super::common::{csv_rows, data, json, pdf_text, run_in, squeeze, stderr, stdout};
+use super::common::{csv_rows, json, pdf_text, run_in, squeeze, stderr, stdout, Run};
 
 const MONTH: &str = "2026-06";
 const SPAN: &str = "2025-07-01_2026-06-30";
 
+/// `command` on the fixture's June into `out`.
+fn on_fixture(command: &str, out: &Path) -> Run {
+    Run::new(command).fixture("shareable").out(out).month(MONTH)
+}
+
 /// `run --shareable` on the fixture into `dir/out`.
-fn shared_run(dir: &Path, extra: &[&str]) -> PathBuf {
+fn shared_run(dir: &Path) -> PathBuf {
     let out = dir.join("out");
-    let (s, f) = (
-        data("shareable/sessions.csv").display().to_string(),
-        data("shareable/feedback.csv").display().to_string(),
-    );
-    let o = run_in(
-        dir,
-        &[
-            &[
-                "run",
-                "--shareable",
-                "--month",
-                MONTH,
-                "--sessions",
-                &s,
-                "--feedback",
-                &f,
-            ],
-            &["--out", &out.display().to_string()][..],
-            extra,
-        ]
-        .concat(),
-    );
+    let o = on_fixture("run", &out)
+        .args(&["--shareable"])
+        .output_in(dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     out
 }
@@ -56,7 +42,7 @@ fn names(list: &Value, key: &str) -> Vec<(String, Value)> {
 #[test]
 fn the_fixture_hides_what_the_rule_says_and_nothing_more() {
     let dir = tempfile::tempdir().unwrap();
-    let out = shared_run(dir.path(), &[]);
+    let out = shared_run(dir.path());
     let full = json(&out.join(format!("monthly-{MONTH}.json")));
     let shared = json(&out.join(format!("shareable/monthly-{MONTH}.json")));
     assert_eq!(shared["suppressed_below"], 11);
@@ -156,7 +142,7 @@ fn the_fixture_hides_what_the_rule_says_and_nothing_more() {
 #[test]
 fn the_shareable_pdfs_show_the_small_cells_as_under_11_and_say_why() {
     let dir = tempfile::tempdir().unwrap();
-    let out = shared_run(dir.path(), &[]);
+    let out = shared_run(dir.path());
     let text = squeeze(&pdf_text(
         &out.join(format!("shareable/monthly-{MONTH}.pdf")),
     ));
@@ -194,25 +180,9 @@ fn the_shareable_pdfs_show_the_small_cells_as_under_11_and_say_why() {
 fn nothing_private_goes_into_shareable_and_run_says_where_the_copies_are() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let (s, f) = (
-        data("shareable/sessions.csv").display().to_string(),
-        data("shareable/feedback.csv").display().to_string(),
-    );
-    let o = run_in(
-        dir.path(),
-        &[
-            "run",
-            "--shareable",
-            "--month",
-            MONTH,
-            "--sessions",
-            &s,
-            "--feedback",
-            &f,
-            "--out",
-            &out.display().to_string(),
-        ],
-    );
+    let o = on_fixture("run", &out)
+        .args(&["--shareable"])
+        .output_in(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let said = stdout(&o);
     assert!(
@@ -249,20 +219,7 @@ fn nothing_private_goes_into_shareable_and_run_says_where_the_copies_are() {
     assert_eq!(files, want);
     // Without the flag: no shareable folder.
     let plain = dir.path().join("plain");
-    let o = run_in(
-        dir.path(),
-        &[
-            "monthly",
-            "--month",
-            MONTH,
-            "--sessions",
-            &s,
-            "--feedback",
-            &f,
-            "--out",
-            &plain.display().to_string(),
-        ],
-    );
+    let o = on_fixture("monthly", &plain).output_in(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!plain.join("shareable").exists());
 }
@@ -275,7 +232,7 @@ fn min_cell_comes_from_the_config_and_must_be_at_least_2() {
         "[privacy]\nmin_cell = 5\n",
     )
     .unwrap();
-    let out = shared_run(dir.path(), &[]);
+    let out = shared_run(dir.path());
     let shared = json(&out.join(format!("shareable/monthly-{MONTH}.json")));
     assert_eq!(shared["suppressed_below"], 5);
     // Di's 3 is the one small therapist: Bo's 10, the next smallest, goes with it.
