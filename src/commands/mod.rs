@@ -351,19 +351,16 @@ pub(crate) fn load_fonts(cfg: &Config, ingested: &Ingested) -> Result<Fonts> {
     let mut needed = cfg.ingest.settings.practice_name.clone();
     // Client names and comments too: the summaries show them (any script), the aggregate
     // reports never do.
-    for (frame, column) in [
-        (&ingested.sessions, scol::CLIENT_NAME.name),
-        (&ingested.feedback, fcol::COMMENT.name),
-    ] {
-        if let Ok(values) = frame
-            .clone()
-            .lazy()
-            .select([col(column).unique().alias("v")])
-            .collect()
-        {
-            if let Ok(c) = values.column("v").and_then(|c| c.str().cloned()) {
-                needed.extend(c.iter().flatten());
-            }
+    needed.extend(ingested.clients.names());
+    if let Ok(values) = ingested
+        .feedback
+        .clone()
+        .lazy()
+        .select([fcol::COMMENT.col().unique().alias("v")])
+        .collect()
+    {
+        if let Ok(c) = values.column("v").and_then(|c| c.str().cloned()) {
+            needed.extend(c.iter().flatten());
         }
     }
     for expr in [

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::blocks::Blocks;
+use super::clients::Clients;
 use super::columns::{feedback as f, FEEDBACK};
 use super::index::Arena;
 use super::sessions::SessionIndex;
@@ -43,51 +44,49 @@ struct Candidate {
     comment: u32,
 }
 
-/// foldhash: probed once per survey answer.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-
 /// Each client's accepted sessions by date, for answers linked by client and date (SPEC
 /// "Feedback linked by client and date").
-pub(super) struct Links {
-    /// Client id (as compared) → (date, line, session row), sorted by date, then line.
-    by_client: HashMap<String, Vec<(i32, u64, u32)>>,
+pub(super) struct Links<'c> {
+    clients: &'c Clients,
+    /// By client code: (date, line, session row), sorted by date, then line.
+    by_client: Vec<Vec<(i32, u64, u32)>>,
     days: i32,
 }
 
-impl Links {
-    pub fn of(sessions: &DataFrame, days: u32) -> PolarsResult<Links> {
+impl<'c> Links<'c> {
+    pub fn of(sessions: &DataFrame, days: u32, clients: &'c Clients) -> PolarsResult<Links<'c>> {
         use super::columns::session as s;
-        let ids = sessions.column(s::CLIENT_ID.name)?.str()?;
+        let codes = sessions.column(s::CLIENT_ID.name)?.u32()?;
         let dates = sessions.column(s::DATE.name)?.date()?.physical().clone();
         let lines = sessions.column("line")?.i64()?.clone();
         let rows = sessions.column(super::SESSION_ROW)?.idx()?.clone();
-        let mut by_client: HashMap<String, Vec<(i32, u64, u32)>> = HashMap::default();
-        for (((id, date), line), row) in ids
+        let mut by_client: Vec<Vec<(i32, u64, u32)>> = vec![Vec::new(); clients.len()];
+        for (((code, date), line), row) in codes
             .iter()
             .zip(dates.iter())
             .zip(lines.iter())
             .zip(rows.iter())
         {
-            if let (Some(id), Some(date), Some(line), Some(row)) = (id, date, line, row) {
-                by_client
-                    .entry(id.to_string())
-                    .or_default()
-                    .push((date, line as u64, row));
+            if let (Some(code), Some(date), Some(line), Some(row)) = (code, date, line, row) {
+                if let Some(v) = by_client.get_mut(code as usize) {
+                    v.push((date, line as u64, row));
+                }
             }
         }
-        for v in by_client.values_mut() {
+        for v in &mut by_client {
             v.sort_unstable();
         }
         Ok(Links {
+            clients,
             by_client,
             days: days as i32,
         })
     }
 
     /// The client's latest session on or before `submitted` and at most `days` before it
-    /// (two on that date: the later line).
+    /// (two on that date: the later line). A client with no accepted session has none.
     fn find(&self, client: &str, submitted: i32) -> Option<u32> {
-        let sessions = self.by_client.get(client)?;
+        let sessions = self.by_client.get(self.clients.code(client)? as usize)?;
         let after = sessions.partition_point(|&(d, _, _)| d <= submitted);
         let &(date, _, row) = sessions[..after].last()?;
         (submitted - date <= self.days).then_some(row)

@@ -8,6 +8,7 @@
 //! row or a record whose columns are composed becomes the contract's fields first.
 
 mod blocks;
+mod clients;
 pub mod columns;
 pub mod detect;
 mod feedback;
@@ -19,6 +20,7 @@ mod sheet;
 pub mod source;
 pub mod values;
 
+pub use clients::Clients;
 pub use sessions::{as_text, SESSION_ROW};
 pub use source::Source;
 
@@ -93,7 +95,8 @@ fn file_name(path: &Path) -> String {
 #[derive(Debug, Clone)]
 pub struct Ingested {
     /// One row per accepted session, in file order. Columns: `line` (i64), `session_id`
-    /// (str), `client_id`, `client_name` (nullable), `therapist`, `date` (Date), `technique`
+    /// (str), `client_id` (u32: the client's code in [`Ingested::clients`], which holds the
+    /// id and the name), `therapist`, `date` (Date), `technique`
     /// (normalised and aliased), `body_region` (a list, at least one, no repeats; empty when
     /// regions are not recorded), `duration_min` (i64), `pain_before`, `pain_after`, `fee`
     /// (f64, nullable), `location` (trimmed, null when empty or when the file has no such
@@ -103,6 +106,9 @@ pub struct Ingested {
     /// (polars categoricals, `sessions::as_codes`): group-bys, joins and sorts on them compare
     /// integers (sorts in the names' order); [`as_text`] reads them as text.
     pub sessions: DataFrame,
+    /// Every client of the accepted sessions by code: id and latest name. Shared, not
+    /// copied, by the frames of one location.
+    pub clients: std::sync::Arc<Clients>,
     /// One row per counted feedback response (at most one per session), in file order.
     /// Columns: `line` (i64), `session_id` (str), `session_row` (its session's
     /// `session_row`), `submitted` (Date), `soreness_hours`,
@@ -233,7 +239,7 @@ pub fn ingest_sources(
     };
     let links = if f_open.table().links_by_client() {
         Some(
-            feedback::Links::of(&s.frame, opts.settings.feedback.link_days).map_err(
+            feedback::Links::of(&s.frame, opts.settings.feedback.link_days, &s.clients).map_err(
                 Error::polars(format!(
                     "{}: linking feedback to sessions",
                     f_open.table().path.display()
@@ -251,6 +257,7 @@ pub fn ingest_sources(
     rejects.extend(f.rejects);
     Ok(Ingested {
         sessions: s.frame,
+        clients: std::sync::Arc::new(s.clients),
         feedback: f.frame,
         not_attended: s.not_attended,
         has_fee: s.has_fee,

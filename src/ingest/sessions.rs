@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use polars::prelude::*;
 
 use super::blocks::Blocks;
+use super::clients::{Clients, ClientsBuilder};
 use super::columns::{session as s, SESSIONS};
 use super::index::IdIndex;
 use super::labels::Labels;
@@ -69,6 +70,11 @@ impl SessionIndex {
         self.accepted.len()
     }
 
+    /// How many sessions it has room for.
+    fn capacity(&self) -> usize {
+        self.accepted.capacity()
+    }
+
     /// The id of a row.
     pub fn id(&self, row: u32) -> &str {
         self.ids.id(row)
@@ -85,6 +91,7 @@ pub(super) struct SessionsRead {
     pub has_status: bool,
     pub has_regions: bool,
     pub index: SessionIndex,
+    pub clients: Clients,
 }
 
 /// A client id as it is compared: an e-mail address in lower case (`Ann@X.com` and
@@ -574,6 +581,7 @@ fn duplicate(id: &str, first_line: u64) -> RowError {
 struct Accepting {
     frame: Option<DataFrame>,
     index: SessionIndex,
+    clients: ClientsBuilder,
     rejects: Vec<Reject>,
     not_attended: Vec<NotAttended>,
     rows: u64,
@@ -628,12 +636,42 @@ impl Accepting {
             frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))?
         };
         frame.with_column(IdxCa::from_vec(SESSION_ROW.into(), rows).into_column())?;
+        self.client_numbers(&mut frame)?;
         match &mut self.frame {
             Some(all) => {
                 all.vstack_mut(&frame)?;
             }
             None => self.frame = Some(frame),
         }
+        Ok(())
+    }
+
+    /// The client id and name columns of accepted rows become each client's number (its code
+    /// once [`Accepting::finish`] orders them); the names go to the clients' table.
+    fn client_numbers(&mut self, frame: &mut DataFrame) -> PolarsResult<()> {
+        let numbers: Vec<u32> = {
+            let ids = frame.column(s::CLIENT_ID.name)?.str()?;
+            let names = frame.column(s::CLIENT_NAME.name)?.str()?;
+            let dates = frame.column(s::DATE.name)?.date()?.physical();
+            let lines = frame.column("line")?.i64()?;
+            ids.iter()
+                .zip(names.iter())
+                .zip(dates.iter())
+                .zip(lines.iter())
+                .map(|(((id, name), date), line)| {
+                    self.clients.add(
+                        id.unwrap_or_default(),
+                        name,
+                        date.unwrap_or_default(),
+                        line.unwrap_or_default() as u64,
+                    )
+                })
+                .collect()
+        };
+        frame.drop_in_place(s::CLIENT_NAME.name)?;
+        frame.with_column(
+            UInt32Chunked::from_vec(s::CLIENT_ID.name.into(), numbers).into_column(),
+        )?;
         Ok(())
     }
 
@@ -701,6 +739,7 @@ impl Accepting {
     fn new(index: SessionIndex) -> Accepting {
         Accepting {
             frame: None,
+            clients: ClientsBuilder::with_capacity(index.capacity()),
             index,
             rejects: Vec::new(),
             not_attended: Vec::new(),
@@ -719,7 +758,7 @@ impl Accepting {
         let mut all = self;
         // Left in its chunks (one per range read): one chunk per column would copy the whole
         // frame once more, and the figures were no faster for it (10 M sessions).
-        let frame = match all.frame {
+        let mut frame = match all.frame.take() {
             Some(frame) => frame,
             None => {
                 let mut empty = Builder::new(
@@ -732,9 +771,18 @@ impl Accepting {
                 empty
                     .with_column(IdxCa::from_vec(SESSION_ROW.into(), Vec::new()).into_column())
                     .map_err(polars_err())?;
+                all.client_numbers(&mut empty).map_err(polars_err())?;
                 empty
             }
         };
+        let (clients, code) = std::mem::take(&mut all.clients).finish();
+        let codes = frame
+            .column(s::CLIENT_ID.name)
+            .and_then(|c| Ok(c.u32()?.apply_values(|n| code[n as usize])))
+            .map_err(polars_err())?;
+        frame
+            .with_column(codes.into_column())
+            .map_err(polars_err())?;
         all.rejects.sort_by_key(|r| r.line);
         let mut quality = table.quality();
         quality.rows = all.rows;
@@ -752,6 +800,7 @@ impl Accepting {
             has_status: table.present[s::STATUS.index],
             has_regions: table.sources[s::BODY_REGION.index] != super::From::Unmapped,
             index: all.index,
+            clients,
         })
     }
 }
@@ -765,7 +814,7 @@ mod tests {
     const HEADER: &str = "session_id,client_id,client_name,therapist,date,technique,body_region,duration_min,pain_before,pain_after,fee\n";
 
     fn row(id: &str, name: &str) -> String {
-        format!("{id},C1,{name},Maria,2026-03-02,Dry needling,Neck,60,7,5,85\n")
+        format!("{id},C{id},{name},Maria,2026-03-02,Dry needling,Neck,60,7,5,85\n")
     }
 
     /// Reads `text` in blocks of `block` bytes, each in about `ranges` ranges.
@@ -1018,14 +1067,8 @@ mod tests {
         let r = read_text(&format!("{HEADER}{body}"), 2);
         assert!(r.rejects.is_empty(), "{:?}", r.rejects);
         assert_eq!(lines(&r), (2..=22).chain(24..=26).collect::<Vec<i64>>());
-        let names = r
-            .frame
-            .column(s::CLIENT_NAME.name)
-            .unwrap()
-            .str()
-            .unwrap()
-            .clone();
-        assert_eq!(names.get(0), Some("Ann \"AJ Lee"));
-        assert_eq!(names.get(20), Some("Lee,\nAnn"));
+        let name = |id: &str| r.clients.name(r.clients.code(id).unwrap());
+        assert_eq!(name("CS0"), Some("Ann \"AJ Lee"));
+        assert_eq!(name("CS20"), Some("Lee,\nAnn"));
     }
 }

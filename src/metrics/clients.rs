@@ -8,9 +8,7 @@ use polars::prelude::*;
 
 use super::err;
 use super::outcomes::{eligible, responder};
-use super::{
-    column_f64, column_i64, column_str, column_strs, days_to_date, value_str, visits, Period,
-};
+use super::{column_f64, column_i64, column_str, days_to_date, visits, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
 use crate::ingest::columns::{feedback as fcol, session as scol};
@@ -110,7 +108,11 @@ pub fn clients(
 ) -> Result<std::result::Result<Vec<ClientSummary>, Vec<String>>> {
     let up_to = scol::DATE.col().lt_eq(super::date_lit(period.to));
     let history = visits(ingested).filter(up_to);
-    let chosen: Vec<String> = match selection {
+    let clients = &ingested.clients;
+    // Client codes run in the ids' order: sorted codes are sorted ids.
+    let codes_of =
+        |df: &DataFrame| -> Vec<u32> { codes_column(df).into_iter().flatten().collect() };
+    let chosen: Vec<u32> = match selection {
         Selection::InPeriod => {
             let df = history
                 .clone()
@@ -118,9 +120,7 @@ pub fn clients(
                 .select([scol::CLIENT_ID.col().unique().sort(SortOptions::default())])
                 .collect()
                 .map_err(err("the clients of the period"))?;
-            (0..df.height())
-                .filter_map(|r| value_str(&df, scol::CLIENT_ID.name, r))
-                .collect()
+            codes_of(&df)
         }
         Selection::Ids(ids) => {
             let df = history
@@ -128,29 +128,28 @@ pub fn clients(
                 .select([scol::CLIENT_ID.col().unique()])
                 .collect()
                 .map_err(err("the clients"))?;
-            let known: std::collections::HashSet<String> = (0..df.height())
-                .filter_map(|r| value_str(&df, scol::CLIENT_ID.name, r))
-                .collect();
+            let known: std::collections::HashSet<u32> = codes_of(&df).into_iter().collect();
+            let code = |id: &str| clients.code(id).filter(|c| known.contains(c));
             let unknown: Vec<String> = ids
                 .iter()
-                .filter(|id| !known.contains(*id))
+                .filter(|id| code(id).is_none())
                 .cloned()
                 .collect();
             if !unknown.is_empty() {
                 return Ok(Err(unknown));
             }
-            let mut ids = ids.clone();
-            ids.sort();
-            ids.dedup();
-            ids
+            let mut codes: Vec<u32> = ids.iter().filter_map(|id| code(id)).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            codes
         }
     };
     let wanted = DataFrame::new(
         chosen.len(),
-        vec![Column::new(scol::CLIENT_ID.name.into(), chosen.clone())],
+        vec![UInt32Chunked::from_vec(scol::CLIENT_ID.name.into(), chosen).into_column()],
     )
     .map_err(err("the chosen clients"))?;
-    // An inner join on the (unique) chosen ids keeps their rows only.
+    // An inner join on the (unique) chosen codes keeps their rows only.
     let keep = |lf: LazyFrame| {
         lf.join(
             wanted.clone().lazy(),
@@ -200,27 +199,6 @@ pub fn clients(
         .sort([scol::CLIENT_ID.name], SortMultipleOptions::default())
         .collect()
         .map_err(err("the client figures"))?;
-    // The latest non-empty name anywhere in the file.
-    let names = keep(ingested.sessions.clone().lazy())
-        .filter(scol::CLIENT_NAME.col().is_not_null())
-        .group_by([scol::CLIENT_ID.col()])
-        .agg([scol::CLIENT_NAME
-            .col()
-            .sort_by(by_time(), order.clone())
-            .last()
-            .alias("name")])
-        .collect()
-        .map_err(err("the client names"))?;
-    // Each column is taken out once: a per-cell accessor would convert the whole column for
-    // every client, and a chain's 170,000 clients made that quadratic. A hash map: 1.7 million
-    // clients in a tree cost seconds of cache misses.
-    let mut name_of: std::collections::HashMap<String, String> =
-        column_str(&names, scol::CLIENT_ID.name)
-            .into_iter()
-            .zip(column_str(&names, "name"))
-            .filter_map(|(id, name)| Some((id?, name?)))
-            .collect();
-
     // Every visit, oldest first, for the PDFs.
     let rows = keep(history)
         .sort_by_exprs(
@@ -235,7 +213,7 @@ pub fn clients(
         .collect()
         .map_err(err("the visits"))?;
     // Each client's visits, in client order (the rows are sorted so).
-    let mut visits_of: Vec<(String, Vec<Visit>)> = Vec::new();
+    let mut visits_of: Vec<(u32, Vec<Visit>)> = Vec::new();
     // The region lists in one pass (one reused container, not a series per row).
     let mut regions: Vec<Vec<String>> = Vec::with_capacity(rows.height());
     if let Ok(list) = rows
@@ -262,10 +240,7 @@ pub fn clients(
             .and_then(|c| c.bool().ok().map(|b| b.iter().collect()))
             .unwrap_or_else(|| vec![None; rows.height()])
     };
-    let (ids, days) = (
-        column_strs(&rows, scol::CLIENT_ID.name),
-        column_i64(&rows, "day"),
-    );
+    let (codes, days) = (codes_column(&rows), column_i64(&rows, "day"));
     let (mut therapists, mut techniques) = (
         column_str(&rows, scol::THERAPIST.name),
         column_str(&rows, scol::TECHNIQUE.name),
@@ -285,14 +260,14 @@ pub fn clients(
     let (is_eligible, is_responder) = (flags("is_eligible"), flags("is_responder"));
     // The rows are sorted by client: each client's visits are one run of rows, gathered in
     // one pass without a lookup per row.
-    let mut current: Option<(&str, Vec<Visit>)> = None;
+    let mut current: Option<(u32, Vec<Visit>)> = None;
     for r in 0..rows.height() {
-        let Some(id) = ids[r] else { continue };
-        if current.as_ref().map(|(c, _)| *c) != Some(id) {
-            if let Some((client, visits)) = current.take() {
-                visits_of.push((client.to_string(), visits));
+        let Some(code) = codes[r] else { continue };
+        if current.as_ref().map(|(c, _)| *c) != Some(code) {
+            if let Some(run) = current.take() {
+                visits_of.push(run);
             }
-            current = Some((id, Vec::new()));
+            current = Some((code, Vec::new()));
         }
         let region_list = std::mem::take(&mut regions[r]);
         let Some((_, visits)) = current.as_mut() else {
@@ -312,12 +287,12 @@ pub fn clients(
             responder: (is_eligible[r] == Some(true)).then(|| is_responder[r] == Some(true)),
         });
     }
-    if let Some((client, visits)) = current {
-        visits_of.push((client.to_string(), visits));
+    if let Some(run) = current {
+        visits_of.push(run);
     }
     drop(regions);
 
-    let ids = column_str(&sums, scol::CLIENT_ID.name);
+    let codes = codes_column(&sums);
     let (firsts, lasts) = (
         column_f64(&sums, "first_pain"),
         column_f64(&sums, "last_pain"),
@@ -335,23 +310,23 @@ pub fn clients(
     };
     let (sessions, in_period) = (counts("sessions"), counts("in_period"));
     let (responders, eligible) = (counts("responders"), counts("eligible"));
-    // Both in client order: each client's visits are the next run whose id is not smaller.
+    // Both in client order: each client's visits are the next run whose code is not smaller.
     let mut runs = visits_of.into_iter().peekable();
-    let mut visits_for = |id: &str| -> Vec<Visit> {
-        while runs.next_if(|(c, _)| c.as_str() < id).is_some() {}
-        runs.next_if(|(c, _)| c == id)
+    let mut visits_for = |code: u32| -> Vec<Visit> {
+        while runs.next_if(|(c, _)| *c < code).is_some() {}
+        runs.next_if(|(c, _)| *c == code)
             .map(|(_, v)| v)
             .unwrap_or_default()
     };
     let mut out: Vec<ClientSummary> = (0..sums.height())
         .filter_map(|r| {
-            let id = ids[r].clone()?;
+            let code = codes[r]?;
             let (first, last) = (firsts[r], lasts[r]);
             let relative_fall = first
                 .zip(last)
                 .and_then(|(f, l)| (f > 0.0).then(|| (f - l) / f));
             Some(ClientSummary {
-                client_name: name_of.remove(&id),
+                client_name: clients.name(code).map(str::to_string),
                 sessions: sessions[r],
                 sessions_in_period: in_period[r],
                 first_date: first_dates[r].and_then(days_to_date)?,
@@ -364,8 +339,8 @@ pub fn clients(
                 mean_soreness_hours: soreness[r],
                 responders: responders[r],
                 responder_eligible: eligible[r],
-                visits: visits_for(&id),
-                client_id: id,
+                visits: visits_for(code),
+                client_id: clients.id(code).to_string(),
             })
         })
         .collect();
@@ -375,6 +350,14 @@ pub fn clients(
             .then_with(|| a.client_id.cmp(&b.client_id))
     });
     Ok(Ok(out))
+}
+
+/// The client codes of a frame's rows.
+fn codes_column(df: &DataFrame) -> Vec<Option<u32>> {
+    df.column(scol::CLIENT_ID.name)
+        .ok()
+        .and_then(|c| c.u32().ok().map(|a| a.iter().collect()))
+        .unwrap_or_else(|| vec![None; df.height()])
 }
 
 #[cfg(test)]

@@ -71,7 +71,6 @@ pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Resu
         .drop(cols([
             scol::SESSION_ID.name,
             crate::ingest::SESSION_ROW,
-            scol::CLIENT_NAME.name,
             "line",
             fcol::COMMENT.name,
         ]))

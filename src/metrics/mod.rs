@@ -235,15 +235,6 @@ pub(crate) fn column_str(df: &DataFrame, name: &str) -> Vec<Option<String>> {
         .unwrap_or_else(|| vec![None; df.height()])
 }
 
-/// A whole string column, borrowed from the frame (no copy of each value).
-pub(crate) fn column_strs<'a>(df: &'a DataFrame, name: &str) -> Vec<Option<&'a str>> {
-    df.column(name)
-        .ok()
-        .and_then(|c| c.str().ok())
-        .map(|a| a.iter().collect())
-        .unwrap_or_else(|| vec![None; df.height()])
-}
-
 /// A column's value at `row` as f64; None for null, NaN or a missing column. One cell is
 /// read, whatever the column's numeric type: a cast of the whole column per cell made
 /// walking a frame quadratic.

@@ -32,6 +32,29 @@ fn strs(df: &DataFrame, col: &str) -> Vec<Option<String>> {
         .collect()
 }
 
+/// Each session's client id and the client's name (the latest in the file), through the
+/// clients' table: the frame holds the client's code.
+fn clients(ing: &Ingested) -> Vec<(String, Option<String>)> {
+    let codes = ing.sessions.column("client_id").unwrap();
+    assert_eq!(codes.dtype(), &DataType::UInt32);
+    codes
+        .u32()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let c = c.unwrap();
+            (
+                ing.clients.id(c).to_string(),
+                ing.clients.name(c).map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn names(ing: &Ingested) -> Vec<Option<String>> {
+    clients(ing).into_iter().map(|(_, name)| name).collect()
+}
+
 fn f64s(df: &DataFrame, col: &str) -> Vec<Option<f64>> {
     df.column(col).unwrap().f64().unwrap().iter().collect()
 }
@@ -95,7 +118,7 @@ fn accepted_rows_become_typed_columns() {
     );
     assert_eq!(i64s(s, "line"), vec![Some(2), Some(19), Some(22)]);
     assert_eq!(
-        strs(s, "client_name"),
+        names(&ing),
         vec![
             Some("Ann Lee".into()),
             Some("Dee, \"DJ\" O'Neil".into()),
@@ -439,16 +462,23 @@ proptest! {
 
         let s = &ing.sessions;
         let ids = strs(s, "session_id");
-        let names = strs(s, "client_name");
+        let names = names(&ing);
         let dates = days(s, "date");
         let techs = strs(s, "technique");
         let regs = regions(s);
         let durations = i64s(s, "duration_min");
         let pains = f64s(s, "pain_before");
         let fees = f64s(s, "fee");
+        // One client (C1): its name is the latest given, by date, then line.
+        let latest = good
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, g))| g.client_name.is_some())
+            .max_by_key(|(j, (_, g))| (g.day, *j))
+            .and_then(|(_, (_, g))| g.client_name.clone());
         for (i, (id, g)) in good.iter().enumerate() {
             prop_assert_eq!(ids[i].as_deref(), Some(id.as_str()));
-            prop_assert_eq!(names[i].clone(), g.client_name.clone());
+            prop_assert_eq!(names[i].clone(), latest.clone());
             prop_assert_eq!(dates[i], Some(ingest::values::epoch_days(date_of(g.day as i32))));
             prop_assert_eq!(techs[i].as_deref(), Some(TECHS[g.technique.0]));
             let mut want: Vec<String> = Vec::new();
@@ -494,10 +524,7 @@ S2,C1,Ann\xC3\xA9,Maria,2026-03-02,Dry needling,Neck,60\n";
         (2, "client_name")
     );
     assert_eq!(ing.rejects[0].reason, "invalid UTF-8");
-    assert_eq!(
-        strs(&ing.sessions, "client_name"),
-        vec![Some("Anné".to_string())]
-    );
+    assert_eq!(names(&ing), vec![Some("Anné".to_string())]);
 }
 
 /// The rejects and the account of a reading, to compare two readings of the same text.
@@ -522,12 +549,21 @@ fn a_file_read_in_many_blocks_reads_exactly_as_in_one() {
     let mut feedback = String::from(
         "session_id,submitted,soreness_hours,pain_followup,mobility,satisfaction,comment\n",
     );
+    // Each client's latest name (by date, then line), as written unquoted.
+    let mut latest: BTreeMap<String, ((u32, u32), String)> = BTreeMap::new();
     for i in 0..120 {
         let name = match i % 4 {
             0 => "\"Lee,\nAnn\"".to_string(),
             1 => format!("\"O'Neil \"\"Jo\"\"\r\n{i}\""),
             _ => format!("Client {i}"),
         };
+        let unquoted = name.trim_matches('"').replace("\"\"", "\"");
+        let slot = latest
+            .entry(format!("C{}", i % 17))
+            .or_insert(((0, 0), String::new()));
+        if (1 + i % 28, i) > slot.0 {
+            *slot = ((1 + i % 28, i), unquoted);
+        }
         let end = if i % 3 == 0 { "\r\n" } else { "\n" };
         sessions += &format!(
             "S{i},C{},{name},Maria,2026-03-{:02},Dry needling,Neck;Upper back,60,{},3,85{end}",
@@ -554,9 +590,18 @@ fn a_file_read_in_many_blocks_reads_exactly_as_in_one() {
     assert_eq!(whole.quality.sessions.rows, 122);
     assert_eq!(whole.quality.sessions.accepted, 120);
     assert_eq!(whole.quality.feedback.superseded, 18);
-    let names = strs(&whole.sessions, "client_name");
-    assert_eq!(names[0].as_deref(), Some("Lee,\nAnn"));
-    assert_eq!(names[1].as_deref(), Some("O'Neil \"Jo\"\r\n1"));
+    let got: BTreeMap<String, ((u32, u32), String)> = clients(&whole)
+        .into_iter()
+        .map(|(id, name)| {
+            let when = latest[&id].0;
+            (id, (when, name.unwrap()))
+        })
+        .collect();
+    assert_eq!(got, latest);
+    assert!(latest.values().any(|(_, n)| n == "Lee,\nAnn"));
+    assert!(latest
+        .values()
+        .any(|(_, n)| n.starts_with("O'Neil \"Jo\"\r\n")));
 
     // The first block ends inside the first quoted line break of each file, then every
     // block size from a few bytes (each record grows its block) to more than the file.
@@ -573,8 +618,60 @@ fn a_file_read_in_many_blocks_reads_exactly_as_in_one() {
         };
         let got = from_text(&sessions, &feedback, &opts);
         let same = got.sessions.equals_missing(&whole.sessions)
+            && clients(&got) == clients(&whole)
             && got.feedback.equals_missing(&whole.feedback)
             && account(&got) == account(&whole);
         assert!(same, "block of {block_bytes} bytes: {:?}", account(&got).1);
     }
+}
+
+#[test]
+fn a_client_id_only_in_the_survey_has_no_code_and_its_answer_is_rejected() {
+    // A survey: no session id, linked by client and date.
+    let ing = from_text(
+        "session_id,client_id,client_name,therapist,date,technique,body_region,duration_min\n\
+         S1,C2,Bo,Maria,2026-03-02,Dry needling,Neck,60\n\
+         S2,C1,Ann,Maria,2026-03-03,Dry needling,Neck,60\n\
+         S3,C2,,Maria,2026-03-04,Dry needling,Neck,60\n",
+        "client_id,submitted,soreness_hours\n\
+         C1,2026-03-04,5\n\
+         C9,2026-03-04,6\n\
+         C2,2026-03-05,7\n",
+        &Options::default(),
+    );
+    // Codes in the ids' order; a session without a name keeps the client's latest one.
+    assert_eq!(ing.clients.len(), 2);
+    assert_eq!(
+        clients(&ing),
+        vec![
+            ("C2".to_string(), Some("Bo".to_string())),
+            ("C1".to_string(), Some("Ann".to_string())),
+            ("C2".to_string(), Some("Bo".to_string())),
+        ]
+    );
+    assert_eq!(
+        (ing.clients.code("C1"), ing.clients.code("C2")),
+        (Some(0), Some(1))
+    );
+    assert_eq!(ing.clients.code("C9"), None);
+    let rejects: Vec<(u64, &str, &str)> = ing
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.column.as_str(), r.value.as_str()))
+        .collect();
+    assert_eq!(rejects, vec![(3, "client_id", "C9")]);
+    // C1's answer is S2's (row 1), C2's the latest of its two sessions, S3 (row 2).
+    let rows: Vec<Option<u32>> = ing
+        .feedback
+        .column("session_row")
+        .unwrap()
+        .idx()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(rows, vec![Some(1), Some(2)]);
+    assert_eq!(
+        f64s(&ing.feedback, "soreness_hours"),
+        vec![Some(5.0), Some(7.0)]
+    );
 }
