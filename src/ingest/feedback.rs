@@ -328,7 +328,9 @@ fn pick(table: &Table, mut chunks: Vec<Chunk>, sessions: &SessionIndex) -> Resul
             }
         }
     }
-    let mut kept: Vec<(&Candidate, &Arena)> = Vec::new();
+    // At most one a session: no doubling as it fills.
+    let candidates: usize = chunks.iter().map(|c| c.candidates.len()).sum();
+    let mut kept: Vec<(&Candidate, &Arena)> = Vec::with_capacity(candidates.min(sessions.len()));
     for (k, chunk) in chunks.iter().enumerate() {
         for (i, cand) in chunk.candidates.iter().enumerate() {
             let w = winner[cand.session as usize];
@@ -352,7 +354,7 @@ fn pick(table: &Table, mut chunks: Vec<Chunk>, sessions: &SessionIndex) -> Resul
     drop(winner);
     rejects.sort_by_key(|r| r.line);
     quality.accepted = kept.len() as u64;
-    let frame = build(&kept, sessions).map_err(Error::polars(format!(
+    let frame = build(&kept).map_err(Error::polars(format!(
         "{}: building the feedback frame",
         table.path.display()
     )))?;
@@ -363,45 +365,41 @@ fn pick(table: &Table, mut chunks: Vec<Chunk>, sessions: &SessionIndex) -> Resul
     })
 }
 
-/// The frame of the kept rows.
-fn build(kept: &[(&Candidate, &Arena)], sessions: &SessionIndex) -> PolarsResult<DataFrame> {
-    let mut session_id = StringChunkedBuilder::new(f::SESSION_ID.name.into(), kept.len());
+/// The frame of the kept rows, built from them directly (one copy of the winners' values).
+fn build(kept: &[(&Candidate, &Arena)]) -> PolarsResult<DataFrame> {
     let mut comment = StringChunkedBuilder::new(f::COMMENT.name.into(), kept.len());
     for &(r, comments) in kept {
-        session_id.append_value(sessions.id(r.session));
         comment.append_option((r.comment != NO_COMMENT).then(|| comments.get(r.comment)));
     }
-    let rows: Vec<&Candidate> = kept.iter().map(|&(r, _)| r).collect();
     let float = |name: &str, f: fn(&Candidate) -> f64| {
-        let values: Float64Chunked = rows
+        let values: Float64Chunked = kept
             .iter()
-            .map(|r| Some(f(r)).filter(|v| !v.is_nan()))
+            .map(|(r, _)| Some(f(r)).filter(|v| !v.is_nan()))
             .collect();
         values.with_name(name.into()).into_column()
     };
     let int = |name: &str, f: fn(&Candidate) -> u8| {
-        let values: Int64Chunked = rows
+        let values: Int64Chunked = kept
             .iter()
-            .map(|r| Some(i64::from(f(r))).filter(|&v| v != 0))
+            .map(|(r, _)| Some(i64::from(f(r))).filter(|&v| v != 0))
             .collect();
         values.with_name(name.into()).into_column()
     };
     DataFrame::new(
-        rows.len(),
+        kept.len(),
         vec![
             Column::new(
                 "line".into(),
-                rows.iter().map(|r| r.line as i64).collect::<Vec<_>>(),
+                kept.iter().map(|(r, _)| r.line as i64).collect::<Vec<_>>(),
             ),
-            session_id.finish().into_column(),
             IdxCa::from_vec(
                 super::sessions::SESSION_ROW.into(),
-                rows.iter().map(|r| r.session as IdxSize).collect(),
+                kept.iter().map(|(r, _)| r.session as IdxSize).collect(),
             )
             .into_column(),
             Int32Chunked::from_vec(
                 f::SUBMITTED.name.into(),
-                rows.iter().map(|r| r.submitted).collect(),
+                kept.iter().map(|(r, _)| r.submitted).collect(),
             )
             .into_date()
             .into_column(),

@@ -94,14 +94,14 @@ fn file_name(path: &Path) -> String {
 /// The result of ingesting both exports.
 #[derive(Debug, Clone)]
 pub struct Ingested {
-    /// One row per accepted session, in file order. Columns: `line` (i64), `session_id`
-    /// (str), `client_id` (u32: the client's code in [`Ingested::clients`], which holds the
-    /// id and the name), `therapist`, `date` (Date), `technique`
-    /// (normalised and aliased), `body_region` (a list, at least one, no repeats; empty when
+    /// One row per accepted session, in file order. Columns: `line` (i64), `client_id`
+    /// (u32: the client's code in [`Ingested::clients`], which holds the id and the name),
+    /// `therapist`, `date` (Date), `technique` (normalised and aliased), `body_region` (a list, at least one, no repeats; empty when
     /// regions are not recorded), `duration_min` (i64), `pain_before`, `pain_after`, `fee`
     /// (f64, nullable), `location` (trimmed, null when empty or when the file has no such
     /// column), `status` (str, the normalised status, null likewise), `session_row` (the
-    /// row's number among all accepted sessions, IdxSize). The therapists, techniques,
+    /// row's number among all accepted sessions, IdxSize). No session ids: they are
+    /// checked while reading and no figure needs them. The therapists, techniques,
     /// regions and locations are codes into one table of their names
     /// (polars categoricals, `sessions::as_codes`): group-bys, joins and sorts on them compare
     /// integers (sorts in the names' order); [`as_text`] reads them as text.
@@ -110,10 +110,9 @@ pub struct Ingested {
     /// copied, by the frames of one location.
     pub clients: std::sync::Arc<Clients>,
     /// One row per counted feedback response (at most one per session), in file order.
-    /// Columns: `line` (i64), `session_id` (str), `session_row` (its session's
-    /// `session_row`), `submitted` (Date), `soreness_hours`,
-    /// `pain_followup` (f64), `mobility`, `satisfaction` (i64), `comment` (str); all but the
-    /// first three nullable.
+    /// Columns: `line` (i64), `session_row` (its session's `session_row`), `submitted`
+    /// (Date), `soreness_hours`, `pain_followup` (f64), `mobility`, `satisfaction` (i64),
+    /// `comment` (str); all but the first three nullable.
     pub feedback: DataFrame,
     /// The bookings that were not treatments (SPEC "Status"): `line` (i64), `date` (Date),
     /// `status` (str, normalised), `therapist`, `location` (str, nullable).

@@ -74,11 +74,6 @@ impl SessionIndex {
     fn capacity(&self) -> usize {
         self.accepted.capacity()
     }
-
-    /// The id of a row.
-    pub fn id(&self, row: u32) -> &str {
-        self.ids.id(row)
-    }
 }
 
 pub(super) struct SessionsRead {
@@ -636,6 +631,9 @@ impl Accepting {
             frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))?
         };
         frame.with_column(IdxCa::from_vec(SESSION_ROW.into(), rows).into_column())?;
+        // The ids stay in the index (the feedback is checked against it); no report reads
+        // them off the frame, where they were a string a session.
+        frame.drop_in_place(s::SESSION_ID.name)?;
         self.client_numbers(&mut frame)?;
         match &mut self.frame {
             Some(all) => {
@@ -770,6 +768,9 @@ impl Accepting {
                 .map_err(polars_err())?;
                 empty
                     .with_column(IdxCa::from_vec(SESSION_ROW.into(), Vec::new()).into_column())
+                    .map_err(polars_err())?;
+                empty
+                    .drop_in_place(s::SESSION_ID.name)
                     .map_err(polars_err())?;
                 all.client_numbers(&mut empty).map_err(polars_err())?;
                 empty

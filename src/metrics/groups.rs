@@ -69,7 +69,6 @@ pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Resu
         )
         // Nothing downstream reads these; a year of a chain's visits is held whole.
         .drop(cols([
-            scol::SESSION_ID.name,
             crate::ingest::SESSION_ROW,
             "line",
             fcol::COMMENT.name,

@@ -112,10 +112,8 @@ fn accepted_rows_become_typed_columns() {
     )
     .unwrap();
     let s = &ing.sessions;
-    assert_eq!(
-        strs(s, "session_id"),
-        vec![Some("S1".into()), Some("S15".into()), Some("S18".into())]
-    );
+    // S1, S15 and S18 (the frame keeps no session ids: their lines say which rows they are).
+    assert!(s.column("session_id").is_err());
     assert_eq!(i64s(s, "line"), vec![Some(2), Some(19), Some(22)]);
     assert_eq!(
         names(&ing),
@@ -152,9 +150,15 @@ fn accepted_rows_become_typed_columns() {
     assert!(ing.has_fee);
 
     let f = &ing.feedback;
+    // Answers to S1, S15 and S18: the sessions' rows.
     assert_eq!(
-        strs(f, "session_id"),
-        vec![Some("S1".into()), Some("S15".into()), Some("S18".into())]
+        f.column("session_row")
+            .unwrap()
+            .idx()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>(),
+        vec![Some(0), Some(1), Some(2)]
     );
     assert_eq!(i64s(f, "line"), vec![Some(5), Some(11), Some(15)]);
     assert_eq!(
@@ -212,10 +216,8 @@ fn header_and_label_aliases_from_the_config() {
     .unwrap();
     assert!(ing.rejects.is_empty(), "{:?}", ing.rejects);
     let s = &ing.sessions;
-    assert_eq!(
-        strs(s, "session_id"),
-        vec![Some("A1".into()), Some("A2".into())]
-    );
+    // A1 and A2.
+    assert_eq!(i64s(s, "line"), vec![Some(2), Some(3)]);
     assert_eq!(
         strs(s, "technique"),
         vec![Some("ischemic_compression".into()); 2]
@@ -390,6 +392,7 @@ proptest! {
     ) {
         let mut sessions = String::from("session_id,client_id,client_name,therapist,date,technique,body_region,duration_min,pain_before,pain_after,fee\n");
         let mut good: Vec<(String, GoodSession)> = Vec::new();
+        let mut good_lines: Vec<i64> = Vec::new();
         let mut bad_lines: Vec<u64> = Vec::new();
         for (i, r) in rows.iter().enumerate() {
             let line = 1 + sessions.matches('\n').count() as u64;
@@ -398,6 +401,7 @@ proptest! {
                 SessionRow::Good(g) => {
                     sessions += &session_line(&id, g, None);
                     good.push((id, g.clone()));
+                    good_lines.push(line as i64);
                 }
                 SessionRow::Bad(g, k) => {
                     // A repeat of an accepted id is one of the ways to be bad.
@@ -461,7 +465,7 @@ proptest! {
         prop_assert_eq!(got_lines, bad_lines);
 
         let s = &ing.sessions;
-        let ids = strs(s, "session_id");
+        let lines = i64s(s, "line");
         let names = names(&ing);
         let dates = days(s, "date");
         let techs = strs(s, "technique");
@@ -477,7 +481,7 @@ proptest! {
             .max_by_key(|(j, (_, g))| (g.day, *j))
             .and_then(|(_, (_, g))| g.client_name.clone());
         for (i, (id, g)) in good.iter().enumerate() {
-            prop_assert_eq!(ids[i].as_deref(), Some(id.as_str()));
+            prop_assert_eq!(lines[i], Some(good_lines[i]), "{}", id);
             prop_assert_eq!(names[i].clone(), latest.clone());
             prop_assert_eq!(dates[i], Some(ingest::values::epoch_days(date_of(g.day as i32))));
             prop_assert_eq!(techs[i].as_deref(), Some(TECHS[g.technique.0]));
@@ -494,10 +498,15 @@ proptest! {
         }
 
         let f = &ing.feedback;
-        let got: BTreeMap<String, Option<f64>> = strs(f, "session_id")
-            .into_iter()
+        // An answer's session row is the session's place among the accepted (`good`).
+        let got: BTreeMap<String, Option<f64>> = f
+            .column("session_row")
+            .unwrap()
+            .idx()
+            .unwrap()
+            .iter()
             .zip(f64s(f, "soreness_hours"))
-            .map(|(id, s)| (id.unwrap(), s))
+            .map(|(row, s)| (good[row.unwrap() as usize].0.clone(), s))
             .collect();
         let want: BTreeMap<String, Option<f64>> = winners.into_iter().map(|(k, v)| (k, v.2)).collect();
         prop_assert_eq!(got, want);
