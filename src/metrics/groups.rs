@@ -77,6 +77,34 @@ pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Resu
         .map_err(err("the period's visits"))
 }
 
+/// The visits of one period with only the sessions' `columns` and the feedback's outcome
+/// columns (what [`groups`] and the outcome blocks read): a report over a chain's year that
+/// needs no client dates, therapists or locations holds none of them.
+pub fn visits_of(ingested: &Ingested, period: Period, columns: &[&str]) -> Result<DataFrame> {
+    let mut keep: Vec<Expr> = columns.iter().map(|c| col(*c)).collect();
+    keep.extend([
+        fcol::SORENESS_HOURS.col(),
+        fcol::PAIN_FOLLOWUP.col(),
+        fcol::MOBILITY.col(),
+        fcol::SATISFACTION.col(),
+        col("has_feedback"),
+    ]);
+    visits(ingested)
+        .filter(period.contains_date())
+        .select(keep)
+        .collect()
+        .map_err(err("the period's visits"))
+}
+
+/// The sessions' columns that [`groups`] and the outcome blocks read.
+pub const GROUP_COLUMNS: [&str; 5] = [
+    scol::CLIENT_ID.name,
+    scol::DURATION_MIN.name,
+    scol::FEE.name,
+    scol::PAIN_BEFORE.name,
+    scol::PAIN_AFTER.name,
+];
+
 /// Each client's first accepted session date in the whole file (`client_id`, `first_date`).
 pub fn first_dates(ingested: &Ingested) -> Result<DataFrame> {
     ingested

@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use super::cell::{Cell, Count};
 use super::err;
-use super::groups::{first_dates, groups, period_totals, visits_in, Group};
+use super::groups::{groups, visits_of, Group, GROUP_COLUMNS};
 use super::outcomes::{self, Outcomes};
 use super::stats::newcombe;
 use super::Accounts;
@@ -134,9 +134,16 @@ pub struct Techniques {
 
 /// Computes the technique comparison over `period`.
 pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result<Techniques> {
-    let first = first_dates(ingested)?;
-    let visits = visits_in(ingested, period, &first)?;
-    let (totals, overall) = period_totals(&visits, period, ingested.has_fee, t)?;
+    let mut columns = GROUP_COLUMNS.to_vec();
+    columns.extend([scol::TECHNIQUE.name, scol::BODY_REGION.name]);
+    let visits = visits_of(ingested, period, &columns)?;
+    let overall = visits
+        .clone()
+        .lazy()
+        .select(outcomes::aggregations(t))
+        .collect()
+        .map_err(err("the period's outcomes"))?;
+    let overall = outcomes::read(&overall, 0, t);
     let groups = groups(&visits, scol::TECHNIQUE.name, ingested.has_fee, t)?;
 
     let baseline = visits
@@ -178,7 +185,7 @@ pub fn techniques(ingested: &Ingested, period: Period, t: &Thresholds) -> Result
     let (regions, matrix) = matrix(&visits, &techniques, t)?;
     Ok(Techniques {
         period,
-        sessions: totals.sessions,
+        sessions: (visits.height() as u64).into(),
         overall,
         techniques,
         regions,
