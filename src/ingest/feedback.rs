@@ -265,14 +265,16 @@ fn read_chunk(
 pub(super) fn read_rows(
     table: &Table,
     rows: Vec<(u64, csv::ByteRecord)>,
-    sessions: &SessionIndex,
+    sessions: SessionIndex,
     links: Option<&Links>,
 ) -> Result<FeedbackRead> {
     let mut chunk = Chunk::new();
     for (line, record) in &rows {
-        chunk.take(table, *line, record, sessions, links);
+        chunk.take(table, *line, record, &sessions, links);
     }
-    pick(table, vec![chunk], sessions)
+    let n = sessions.len();
+    drop(sessions);
+    pick(table, vec![chunk], n)
 }
 
 /// Reads and checks the feedback file after its header against the accepted sessions; then,
@@ -281,7 +283,7 @@ pub(super) fn read_rows(
 pub(super) fn read(
     table: &Table,
     blocks: Blocks<'_>,
-    sessions: &SessionIndex,
+    sessions: SessionIndex,
     links: Option<&Links>,
 ) -> Result<FeedbackRead> {
     // The chunks are kept as read (not copied into one list, which would double as it grows).
@@ -289,18 +291,23 @@ pub(super) fn read(
     read_blocks(
         blocks,
         threads(),
-        |block, start, stop| read_chunk(table, block, start, stop, sessions, links),
+        |block, start, stop| read_chunk(table, block, start, stop, &sessions, links),
         |read| {
             chunks.extend(read);
             Ok(())
         },
     )?;
-    pick(table, chunks, sessions)
+    // The index is done with: the responses are picked and built without it (at 10 M
+    // sessions its ids and table are a few hundred MB at the run's peak).
+    let n = sessions.len();
+    drop(sessions);
+    pick(table, chunks, n)
 }
 
 /// Counts the rows (none after the footer), then picks for each session the response that
 /// counts: the latest `submitted` wins (a tie: the later line), the others are superseded.
-fn pick(table: &Table, mut chunks: Vec<Chunk>, sessions: &SessionIndex) -> Result<FeedbackRead> {
+/// `sessions`: how many sessions were accepted.
+fn pick(table: &Table, mut chunks: Vec<Chunk>, sessions: usize) -> Result<FeedbackRead> {
     let mut quality = table.quality();
     let mut rejects = Vec::new();
     if let Some(k) = chunks.iter().position(|c| c.footer.seen) {
@@ -319,7 +326,7 @@ fn pick(table: &Table, mut chunks: Vec<Chunk>, sessions: &SessionIndex) -> Resul
     let at = |k: usize, i: usize| ((k as u64) << 32) | i as u64;
     let get = |w: u64| &chunks[(w >> 32) as usize].candidates[(w & 0xFFFF_FFFF) as usize];
     const NONE: u64 = u64::MAX;
-    let mut winner = vec![NONE; sessions.len()];
+    let mut winner = vec![NONE; sessions];
     for (k, chunk) in chunks.iter().enumerate() {
         for (i, cand) in chunk.candidates.iter().enumerate() {
             let w = &mut winner[cand.session as usize];
@@ -330,7 +337,7 @@ fn pick(table: &Table, mut chunks: Vec<Chunk>, sessions: &SessionIndex) -> Resul
     }
     // At most one a session: no doubling as it fills.
     let candidates: usize = chunks.iter().map(|c| c.candidates.len()).sum();
-    let mut kept: Vec<(&Candidate, &Arena)> = Vec::with_capacity(candidates.min(sessions.len()));
+    let mut kept: Vec<(&Candidate, &Arena)> = Vec::with_capacity(candidates.min(sessions));
     for (k, chunk) in chunks.iter().enumerate() {
         for (i, cand) in chunk.candidates.iter().enumerate() {
             let w = winner[cand.session as usize];
@@ -378,10 +385,11 @@ fn build(kept: &[(&Candidate, &Arena)]) -> PolarsResult<DataFrame> {
             .collect();
         values.with_name(name.into()).into_column()
     };
+    // Answers of 1 to 5: four bytes each, not eight (a byte would need polars' dtype-u8).
     let int = |name: &str, f: fn(&Candidate) -> u8| {
-        let values: Int64Chunked = kept
+        let values: Int32Chunked = kept
             .iter()
-            .map(|(r, _)| Some(i64::from(f(r))).filter(|&v| v != 0))
+            .map(|(r, _)| Some(i32::from(f(r))).filter(|&v| v != 0))
             .collect();
         values.with_name(name.into()).into_column()
     };

@@ -111,7 +111,7 @@ pub struct Ingested {
     pub clients: std::sync::Arc<Clients>,
     /// One row per counted feedback response (at most one per session), in file order.
     /// Columns: `line` (i64), `session_row` (its session's `session_row`), `submitted`
-    /// (Date), `soreness_hours`, `pain_followup` (f64), `mobility`, `satisfaction` (i64),
+    /// (Date), `soreness_hours`, `pain_followup` (f64), `mobility`, `satisfaction` (i32),
     /// `comment` (str); all but the first three nullable.
     pub feedback: DataFrame,
     /// The bookings that were not treatments (SPEC "Status"): `line` (i64), `date` (Date),
@@ -249,8 +249,8 @@ pub fn ingest_sources(
         None
     };
     let f = match f_open {
-        Opened::Csv(table, blocks) => feedback::read(&table, blocks, &s.index, links.as_ref())?,
-        Opened::Sheet(table, rows) => feedback::read_rows(&table, rows, &s.index, links.as_ref())?,
+        Opened::Csv(table, blocks) => feedback::read(&table, blocks, s.index, links.as_ref())?,
+        Opened::Sheet(table, rows) => feedback::read_rows(&table, rows, s.index, links.as_ref())?,
     };
     let mut rejects = s.rejects;
     rejects.extend(f.rejects);
