@@ -69,7 +69,8 @@ impl ClientsBuilder {
     /// client's code.
     pub fn finish(self) -> (Clients, Vec<u32>) {
         let mut order: Vec<u32> = (0..self.latest.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.index.id(a).cmp(self.index.id(b)));
+        // Bytes in order are text in order (UTF-8 keeps it).
+        order.sort_unstable_by(|&a, &b| self.index.id_bytes(a).cmp(self.index.id_bytes(b)));
         let mut code = vec![0u32; order.len()];
         for (c, &n) in order.iter().enumerate() {
             code[n as usize] = c as u32;
