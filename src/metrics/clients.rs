@@ -158,48 +158,9 @@ pub fn clients(
             JoinArgs::new(JoinType::Inner),
         )
     };
-    let order = SortMultipleOptions::default();
-    let by_time = || [scol::DATE.col(), col("line")];
-
-    // The CSV's figures, one row per client.
-    let sums = keep(history.clone())
-        .group_by([scol::CLIENT_ID.col()])
-        .agg([
-            len().alias("sessions"),
-            period
-                .contains_date()
-                .cast(DataType::Int64)
-                .sum()
-                .alias("in_period"),
-            scol::DATE
-                .col()
-                .min()
-                .cast(DataType::Int32)
-                .alias("first_date"),
-            scol::DATE
-                .col()
-                .max()
-                .cast(DataType::Int32)
-                .alias("last_date"),
-            scol::PAIN_BEFORE
-                .col()
-                .sort_by(by_time(), order.clone())
-                .first()
-                .alias("first_pain"),
-            scol::PAIN_BEFORE
-                .col()
-                .sort_by(by_time(), order.clone())
-                .last()
-                .alias("last_pain"),
-            fcol::SORENESS_HOURS.col().mean().alias("soreness"),
-            responder(t).cast(DataType::Int64).sum().alias("responders"),
-            eligible().cast(DataType::Int64).sum().alias("eligible"),
-        ])
-        // In client order, as the visits below: the two are walked side by side.
-        .sort([scol::CLIENT_ID.name], SortMultipleOptions::default())
-        .collect()
-        .map_err(err("the client figures"))?;
-    // Every visit, oldest first, for the PDFs.
+    // Every visit of the chosen clients, sorted once by client, then time: each client's
+    // visits are one run of rows, and its figures are read off the run (its first and last
+    // rows are its first and last sessions), with no lookup and no group-by.
     let rows = keep(history)
         .sort_by_exprs(
             [scol::CLIENT_ID.col(), scol::DATE.col(), col("line")],
@@ -212,8 +173,6 @@ pub fn clients(
         ])
         .collect()
         .map_err(err("the visits"))?;
-    // Each client's visits, in client order (the rows are sorted so).
-    let mut visits_of: Vec<(u32, Vec<Visit>)> = Vec::new();
     // The region lists in one pass (one reused container, not a series per row).
     let mut regions: Vec<Vec<String>> = Vec::with_capacity(rows.height());
     if let Ok(list) = rows
@@ -258,92 +217,70 @@ pub fn clients(
         column_str(&rows, fcol::COMMENT.name),
     );
     let (is_eligible, is_responder) = (flags("is_eligible"), flags("is_responder"));
-    // The rows are sorted by client: each client's visits are one run of rows, gathered in
-    // one pass without a lookup per row.
-    let mut current: Option<(u32, Vec<Visit>)> = None;
-    for r in 0..rows.height() {
-        let Some(code) = codes[r] else { continue };
-        if current.as_ref().map(|(c, _)| *c) != Some(code) {
-            if let Some(run) = current.take() {
-                visits_of.push(run);
-            }
-            current = Some((code, Vec::new()));
-        }
-        let region_list = std::mem::take(&mut regions[r]);
-        let Some((_, visits)) = current.as_mut() else {
+    let epoch = |d: NaiveDate| i64::from(crate::ingest::values::epoch_days(d));
+    let (from, to) = (epoch(period.from), epoch(period.to));
+    let mut out: Vec<ClientSummary> = Vec::with_capacity(wanted.height());
+    let mut r = 0;
+    while r < rows.height() {
+        let Some(code) = codes[r] else {
+            r += 1;
             continue;
         };
-        visits.push(Visit {
-            date: days[r].and_then(days_to_date).unwrap_or_default(),
-            therapist: therapists[r].take().unwrap_or_default(),
-            technique: techniques[r].take().unwrap_or_default(),
-            regions: region_list,
-            pain_before: before[r],
-            pain_after: after[r],
-            pain_followup: followup[r],
-            soreness_hours: soreness[r],
-            satisfaction: satisfaction[r],
-            comment: comments[r].take(),
-            responder: (is_eligible[r] == Some(true)).then(|| is_responder[r] == Some(true)),
-        });
-    }
-    if let Some(run) = current {
-        visits_of.push(run);
-    }
-    drop(regions);
-
-    let codes = codes_column(&sums);
-    let (firsts, lasts) = (
-        column_f64(&sums, "first_pain"),
-        column_f64(&sums, "last_pain"),
-    );
-    let (first_dates, last_dates) = (
-        column_i64(&sums, "first_date"),
-        column_i64(&sums, "last_date"),
-    );
-    let soreness = column_f64(&sums, "soreness");
-    let counts = |name: &str| -> Vec<u64> {
-        column_i64(&sums, name)
-            .into_iter()
-            .map(|v| v.map_or(0, |v| v.max(0) as u64))
-            .collect()
-    };
-    let (sessions, in_period) = (counts("sessions"), counts("in_period"));
-    let (responders, eligible) = (counts("responders"), counts("eligible"));
-    // Both in client order: each client's visits are the next run whose code is not smaller.
-    let mut runs = visits_of.into_iter().peekable();
-    let mut visits_for = |code: u32| -> Vec<Visit> {
-        while runs.next_if(|(c, _)| *c < code).is_some() {}
-        runs.next_if(|(c, _)| *c == code)
-            .map(|(_, v)| v)
-            .unwrap_or_default()
-    };
-    let mut out: Vec<ClientSummary> = (0..sums.height())
-        .filter_map(|r| {
-            let code = codes[r]?;
-            let (first, last) = (firsts[r], lasts[r]);
-            let relative_fall = first
-                .zip(last)
-                .and_then(|(f, l)| (f > 0.0).then(|| (f - l) / f));
-            Some(ClientSummary {
+        let end = (r..rows.height())
+            .find(|&e| codes[e] != Some(code))
+            .unwrap_or(rows.height());
+        let run = r..end;
+        let (first, last) = (before[r], before[end - 1]);
+        let relative_fall = first
+            .zip(last)
+            .and_then(|(f, l)| (f > 0.0).then(|| (f - l) / f));
+        let sore: Vec<f64> = run.clone().filter_map(|i| soreness[i]).collect();
+        let visits: Vec<Visit> = run
+            .clone()
+            .map(|i| Visit {
+                date: days[i].and_then(days_to_date).unwrap_or_default(),
+                therapist: therapists[i].take().unwrap_or_default(),
+                technique: techniques[i].take().unwrap_or_default(),
+                regions: std::mem::take(&mut regions[i]),
+                pain_before: before[i],
+                pain_after: after[i],
+                pain_followup: followup[i],
+                soreness_hours: soreness[i],
+                satisfaction: satisfaction[i],
+                comment: comments[i].take(),
+                responder: (is_eligible[i] == Some(true)).then(|| is_responder[i] == Some(true)),
+            })
+            .collect();
+        let count =
+            |flags: &[Option<bool>]| run.clone().filter(|&i| flags[i] == Some(true)).count();
+        if let (Some(first_date), Some(last_date)) = (
+            days[r].and_then(days_to_date),
+            days[end - 1].and_then(days_to_date),
+        ) {
+            out.push(ClientSummary {
+                client_id: clients.id(code).to_string(),
                 client_name: clients.name(code).map(str::to_string),
-                sessions: sessions[r],
-                sessions_in_period: in_period[r],
-                first_date: first_dates[r].and_then(days_to_date)?,
-                last_date: last_dates[r].and_then(days_to_date)?,
+                sessions: run.len() as u64,
+                sessions_in_period: run
+                    .clone()
+                    .filter(|&i| days[i].is_some_and(|d| (from..=to).contains(&d)))
+                    .count() as u64,
+                first_date,
+                last_date,
                 first_pain_before: first,
                 last_pain_before: last,
                 pain_change: first.zip(last).map(|(f, l)| l - f),
                 pain_relative_fall: relative_fall,
                 important_change: relative_fall.map(|r| r >= t.responder),
-                mean_soreness_hours: soreness[r],
-                responders: responders[r],
-                responder_eligible: eligible[r],
-                visits: visits_for(code),
-                client_id: clients.id(code).to_string(),
-            })
-        })
-        .collect();
+                mean_soreness_hours: (!sore.is_empty())
+                    .then(|| sore.iter().sum::<f64>() / sore.len() as f64),
+                responders: count(&is_responder) as u64,
+                responder_eligible: count(&is_eligible) as u64,
+                visits,
+            });
+        }
+        r = end;
+    }
     out.sort_by(|a, b| {
         b.sessions
             .cmp(&a.sessions)
