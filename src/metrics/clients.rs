@@ -107,7 +107,7 @@ pub fn clients(
     t: &Thresholds,
 ) -> Result<std::result::Result<Vec<ClientSummary>, Vec<String>>> {
     let up_to = scol::DATE.col().lt_eq(super::date_lit(period.to));
-    let history = visits(ingested).filter(up_to);
+    let history = visits(ingested, up_to, true)?;
     let clients = &ingested.clients;
     // Client codes run in the ids' order: sorted codes are sorted ids.
     let codes_of =

@@ -58,23 +58,42 @@ fn volume() -> Vec<Expr> {
 }
 
 /// The visits (sessions with their counted feedback) of one period, each with its client's
-/// `first_date` (from [`first_dates`]).
+/// `first_date` (from [`first_dates`]), looked up by the client's code in the visits' own
+/// chunks (a join would copy every column of the period).
 pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Result<DataFrame> {
-    visits(ingested)
-        .filter(period.contains_date())
-        .left_join(
-            first.clone().lazy(),
-            scol::CLIENT_ID.col(),
-            scol::CLIENT_ID.col(),
-        )
-        // Nothing downstream reads these; a year of a chain's visits is held whole.
-        .drop(cols([
-            crate::ingest::SESSION_ROW,
-            "line",
-            fcol::COMMENT.name,
-        ]))
-        .collect()
-        .map_err(err("the period's visits"))
+    let lazy = visits(ingested, period.contains_date(), false)?;
+    let by_code = || -> PolarsResult<DataFrame> {
+        let mut visits = lazy
+            // Nothing downstream reads these.
+            .drop(cols([crate::ingest::SESSION_ROW, "line"]))
+            .collect()?;
+        let mut first_of = vec![i32::MIN; ingested.clients.len()];
+        let clients = first.column(scol::CLIENT_ID.name)?.u32()?;
+        let dates = first.column("first_date")?.date()?.physical();
+        for (code, date) in clients.iter().zip(dates.iter()) {
+            if let (Some(slot), Some(date)) = (code.and_then(|c| first_of.get_mut(c as usize)), date) {
+                *slot = date;
+            }
+        }
+        let mut column: Option<Int32Chunked> = None;
+        for codes in visits.column(scol::CLIENT_ID.name)?.u32()?.downcast_iter() {
+            let part: Int32Chunked = codes
+                .iter()
+                .map(|c| c.and_then(|c| first_of.get(*c as usize).copied()).filter(|&d| d != i32::MIN))
+                .collect();
+            match &mut column {
+                Some(all) => all.append(&part)?,
+                None => column = Some(part),
+            }
+        }
+        let column = column
+            .unwrap_or_default()
+            .with_name("first_date".into())
+            .into_date();
+        visits.with_column(column.into_column())?;
+        Ok(visits)
+    };
+    by_code().map_err(err("the period's visits"))
 }
 
 /// The visits of one period with only the sessions' `columns` and the feedback's outcome
@@ -89,8 +108,7 @@ pub fn visits_of(ingested: &Ingested, period: Period, columns: &[&str]) -> Resul
         fcol::SATISFACTION.col(),
         col("has_feedback"),
     ]);
-    visits(ingested)
-        .filter(period.contains_date())
+    visits(ingested, period.contains_date(), false)?
         .select(keep)
         .collect()
         .map_err(err("the period's visits"))

@@ -183,24 +183,79 @@ pub(crate) fn days_to_date(days: i64) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(Duration::days(days))
 }
 
-/// Sessions with their counted feedback: one row per accepted session; feedback columns are
-/// null where there is no response, and `has_feedback` is true where there is one.
-pub fn visits(ingested: &Ingested) -> LazyFrame {
-    let feedback = ingested.feedback.clone().lazy().select([
-        col(SESSION_ROW),
-        fcol::SORENESS_HOURS.col(),
-        fcol::PAIN_FOLLOWUP.col(),
-        fcol::MOBILITY.col(),
-        fcol::SATISFACTION.col(),
-        fcol::COMMENT.col(),
-        lit(true).alias("has_feedback"),
-    ]);
-    ingested
-        .sessions
-        .clone()
-        .lazy()
-        // On the sessions' numbers, not their ids: an integer join, not a string one.
-        .left_join(feedback, col(SESSION_ROW), col(SESSION_ROW))
+/// The sessions that `rows` keeps, with their counted feedback: one row per session;
+/// feedback columns are null where there is no response, and `has_feedback` is true where
+/// there is one. The comments come along only `with_comments` (the client summaries).
+///
+/// The sessions are selected first (a period of a file in date order is then a slice of
+/// the frame, not a copy), and their answers gathered beside them by their session's number
+/// in the same chunks: a join would copy every column of a chain's year, and columns chunked
+/// unlike the sessions' would be copied into one chunk by the first filter or group-by.
+pub fn visits(ingested: &Ingested, rows: Expr, with_comments: bool) -> Result<LazyFrame> {
+    let feedback = &ingested.feedback;
+    let gathered = || -> PolarsResult<DataFrame> {
+        let sessions = ingested.sessions.clone().lazy().filter(rows).collect()?;
+        let numbers = sessions.column(SESSION_ROW)?.idx()?;
+        // Session number → its answer's row in the feedback frame.
+        let size = ingested
+            .sessions
+            .column(SESSION_ROW)?
+            .idx()?
+            .max()
+            .map_or(0, |m| m as usize + 1);
+        let mut answer = vec![IdxSize::MAX; size];
+        for (row, n) in feedback.column(SESSION_ROW)?.idx()?.iter().enumerate() {
+            if let Some(slot) = n.and_then(|n| answer.get_mut(n as usize)) {
+                *slot = row as IdxSize;
+            }
+        }
+        let mut columns = vec![
+            fcol::SORENESS_HOURS.name,
+            fcol::PAIN_FOLLOWUP.name,
+            fcol::MOBILITY.name,
+            fcol::SATISFACTION.name,
+        ];
+        if with_comments {
+            columns.push(fcol::COMMENT.name);
+        }
+        let answers = feedback.select(columns)?;
+        let mut beside: Option<DataFrame> = None;
+        let mut offset = 0i64;
+        for len in numbers.chunk_lengths() {
+            let at: IdxCa = numbers
+                .slice(offset, len)
+                .iter()
+                .map(|n| {
+                    n.and_then(|n| answer.get(n as usize).copied())
+                        .filter(|&a| a != IdxSize::MAX)
+                })
+                .collect();
+            let has_feedback: BooleanChunked = at.iter().map(|a| a.map(|_| true)).collect();
+            let mut part = answers.take(&at)?;
+            part.with_column(has_feedback.with_name("has_feedback".into()).into_column())?;
+            match &mut beside {
+                Some(all) => {
+                    all.vstack_mut(&part)?;
+                }
+                None => beside = Some(part),
+            }
+            offset += len as i64;
+        }
+        match beside {
+            Some(beside) => sessions.hstack(beside.columns()),
+            // No session: the columns, empty.
+            None => {
+                let mut empty = answers.clear();
+                empty.with_column(
+                    BooleanChunked::full_null("has_feedback".into(), 0).into_column(),
+                )?;
+                sessions.hstack(empty.columns())
+            }
+        }
+    };
+    gathered()
+        .map(DataFrame::lazy)
+        .map_err(err("the sessions' answers"))
 }
 
 /// A whole column as f64 values (None for null or NaN): for walking many rows, where
