@@ -10,7 +10,7 @@ use super::groups::{groups, visits_of, Group, GROUP_COLUMNS};
 use super::outcomes::{self, Outcomes};
 use super::stats::newcombe;
 use super::Accounts;
-use super::{count, value_f64, value_str, Period};
+use super::{count, value_f64, value_i64, value_str, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
 use crate::ingest::columns::session as scol;
@@ -225,8 +225,8 @@ pub fn compare(
             if group.is_some_and(|g| name.as_deref() != Some(g)) {
                 continue;
             }
-            let band = value_str(&by_band, "band", row);
-            if let Some(b) = BANDS.iter().position(|x| Some(*x) == band.as_deref()) {
+            let band = value_i64(&by_band, "band", row).and_then(|b| usize::try_from(b).ok());
+            if let Some(b) = band.filter(|&b| b < BANDS.len()) {
                 counts[b].0 += count(&by_band, "eligible", row);
                 counts[b].1 += count(&by_band, "responders", row);
             }
@@ -252,13 +252,14 @@ pub fn compare(
     })
 }
 
-/// The band of a session's pain_before (for eligible sessions, where it is above 0).
+/// The band of a session's pain_before (for eligible sessions, where it is above 0), as its
+/// place in [`BANDS`]: a small integer per session, not a string.
 fn band() -> Expr {
     when(scol::PAIN_BEFORE.col().lt(lit(4.0)))
-        .then(lit(BANDS[0]))
+        .then(lit(0i32))
         .when(scol::PAIN_BEFORE.col().lt(lit(7.0)))
-        .then(lit(BANDS[1]))
-        .otherwise(lit(BANDS[2]))
+        .then(lit(1i32))
+        .otherwise(lit(2i32))
 }
 
 /// Eligible sessions and responders by group (`key`) and band.
@@ -362,10 +363,9 @@ fn matrix(
         .select([
             scol::TECHNIQUE.col(),
             scol::BODY_REGION.col().alias("region"),
-            outcomes::eligible().cast(DataType::Int64).alias("eligible"),
-            outcomes::responder(t)
-                .cast(DataType::Int64)
-                .alias("responder"),
+            // Flags, summed as counts: a bit a row of the exploded regions, not eight bytes.
+            outcomes::eligible().alias("eligible"),
+            outcomes::responder(t).alias("responder"),
         ])
         .explode(cols(["region"]), super::EXPLODE_REGIONS)
         .group_by([scol::TECHNIQUE.col(), col("region")])
