@@ -71,7 +71,9 @@ pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Resu
         let clients = first.column(scol::CLIENT_ID.name)?.u32()?;
         let dates = first.column("first_date")?.date()?.physical();
         for (code, date) in clients.iter().zip(dates.iter()) {
-            if let (Some(slot), Some(date)) = (code.and_then(|c| first_of.get_mut(c as usize)), date) {
+            if let (Some(slot), Some(date)) =
+                (code.and_then(|c| first_of.get_mut(c as usize)), date)
+            {
                 *slot = date;
             }
         }
@@ -79,7 +81,10 @@ pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Resu
         for codes in visits.column(scol::CLIENT_ID.name)?.u32()?.downcast_iter() {
             let part: Int32Chunked = codes
                 .iter()
-                .map(|c| c.and_then(|c| first_of.get(*c as usize).copied()).filter(|&d| d != i32::MIN))
+                .map(|c| {
+                    c.and_then(|c| first_of.get(*c as usize).copied())
+                        .filter(|&d| d != i32::MIN)
+                })
                 .collect();
             match &mut column {
                 Some(all) => all.append(&part)?,
