@@ -65,9 +65,9 @@ impl ClientsBuilder {
         number
     }
 
-    /// The clients in the ids' order, and for each number [`ClientsBuilder::add`] gave, the
-    /// client's code.
-    pub fn finish(self) -> (Clients, Vec<u32>) {
+    /// The clients in the ids' order ([`Clients::code_of_number`] turns the numbers
+    /// [`ClientsBuilder::add`] gave into codes).
+    pub fn finish(self) -> Clients {
         let mut order: Vec<u32> = (0..self.latest.len() as u32).collect();
         // Bytes in order are text in order (UTF-8 keeps it).
         order.sort_unstable_by(|&a, &b| self.index.id_bytes(a).cmp(self.index.id_bytes(b)));
@@ -75,14 +75,13 @@ impl ClientsBuilder {
         for (c, &n) in order.iter().enumerate() {
             code[n as usize] = c as u32;
         }
-        let clients = Clients {
+        Clients {
             index: self.index,
             latest: self.latest,
             names: self.names,
             order,
-            code: code.clone(),
-        };
-        (clients, code)
+            code,
+        }
     }
 }
 
@@ -112,7 +111,12 @@ impl Clients {
     /// The code of client `id` (as compared: see `sessions::identity`), if it has an
     /// accepted session.
     pub fn code(&self, id: &str) -> Option<u32> {
-        self.index.get(id).map(|n| self.code[n as usize])
+        self.index.get(id).map(|n| self.code_of_number(n))
+    }
+
+    /// The code of the client [`ClientsBuilder::add`] gave number `n`.
+    pub(super) fn code_of_number(&self, n: u32) -> u32 {
+        self.code[n as usize]
     }
 
     /// The id of the client with `code`; empty for a code that is no client's.
@@ -153,9 +157,14 @@ mod tests {
         assert_eq!(b.add("C9", Some("New"), 20, 6), 0);
         // An empty name is no name.
         assert_eq!(b.add("A1", Some(""), 30, 7), 2);
-        let (clients, code) = b.finish();
+        let clients = b.finish();
         // Text order: A1 < C10 < C9.
-        assert_eq!(code, vec![2, 1, 0]);
+        assert_eq!(
+            (0..3)
+                .map(|n| clients.code_of_number(n))
+                .collect::<Vec<_>>(),
+            [2, 1, 0]
+        );
         assert_eq!(clients.len(), 3);
         assert_eq!(
             (0..3).map(|c| clients.id(c)).collect::<Vec<_>>(),
@@ -176,8 +185,8 @@ mod tests {
 
     #[test]
     fn no_sessions_no_clients() {
-        let (clients, code) = ClientsBuilder::default().finish();
-        assert!(clients.is_empty() && code.is_empty());
+        let clients = ClientsBuilder::default().finish();
+        assert!(clients.is_empty());
         assert_eq!(clients.code(""), None);
     }
 }

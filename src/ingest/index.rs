@@ -112,10 +112,7 @@ impl IdIndex {
 
     /// The id with number `n` (empty for a number no id has).
     pub fn id(&self, n: u32) -> &str {
-        let start = self.starts.get(n as usize).copied();
-        start
-            .and_then(|s| std::str::from_utf8(Self::at(&self.text, s)).ok())
-            .unwrap_or_default()
+        std::str::from_utf8(self.id_bytes(n)).unwrap_or_default()
     }
 
     /// The bytes of the id with number `n`, for comparing ids without reading them as text.

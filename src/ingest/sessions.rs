@@ -631,10 +631,7 @@ impl Accepting {
             frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))?
         };
         frame.with_column(IdxCa::from_vec(SESSION_ROW.into(), rows).into_column())?;
-        // The ids stay in the index (the feedback is checked against it); no report reads
-        // them off the frame, where they were a string a session.
-        frame.drop_in_place(s::SESSION_ID.name)?;
-        self.client_numbers(&mut frame)?;
+        self.accepted_columns(&mut frame)?;
         match &mut self.frame {
             Some(all) => {
                 all.vstack_mut(&frame)?;
@@ -644,9 +641,13 @@ impl Accepting {
         Ok(())
     }
 
-    /// The client id and name columns of accepted rows become each client's number (its code
-    /// once [`Accepting::finish`] orders them); the names go to the clients' table.
-    fn client_numbers(&mut self, frame: &mut DataFrame) -> PolarsResult<()> {
+    /// The columns of accepted rows as the sessions frame keeps them: no session id (the ids
+    /// stay in the index, which the feedback is checked against; no report reads them off
+    /// the frame, where they were a string a session), and the client id and name become
+    /// each client's number (its code once [`Accepting::finish`] orders them), the names
+    /// going to the clients' table.
+    fn accepted_columns(&mut self, frame: &mut DataFrame) -> PolarsResult<()> {
+        frame.drop_in_place(s::SESSION_ID.name)?;
         let numbers: Vec<u32> = {
             let ids = frame.column(s::CLIENT_ID.name)?.str()?;
             let names = frame.column(s::CLIENT_NAME.name)?.str()?;
@@ -765,17 +766,14 @@ impl Accepting {
                 empty
                     .with_column(IdxCa::from_vec(SESSION_ROW.into(), Vec::new()).into_column())
                     .map_err(polars_err())?;
-                empty
-                    .drop_in_place(s::SESSION_ID.name)
-                    .map_err(polars_err())?;
-                all.client_numbers(&mut empty).map_err(polars_err())?;
+                all.accepted_columns(&mut empty).map_err(polars_err())?;
                 empty
             }
         };
-        let (clients, code) = std::mem::take(&mut all.clients).finish();
+        let clients = std::mem::take(&mut all.clients).finish();
         let codes = frame
             .column(s::CLIENT_ID.name)
-            .and_then(|c| Ok(c.u32()?.apply_values(|n| code[n as usize])))
+            .and_then(|c| Ok(c.u32()?.apply_values(|n| clients.code_of_number(n))))
             .map_err(polars_err())?;
         frame
             .with_column(codes.into_column())
