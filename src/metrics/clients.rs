@@ -217,8 +217,6 @@ pub fn clients(
         column_str(&rows, fcol::COMMENT.name),
     );
     let (is_eligible, is_responder) = (flags("is_eligible"), flags("is_responder"));
-    let epoch = |d: NaiveDate| i64::from(crate::ingest::values::epoch_days(d));
-    let (from, to) = (epoch(period.from), epoch(period.to));
     let mut out: Vec<ClientSummary> = Vec::with_capacity(wanted.height());
     let mut r = 0;
     while r < rows.height() {
@@ -261,9 +259,9 @@ pub fn clients(
                 client_id: clients.id(code).to_string(),
                 client_name: clients.name(code).map(str::to_string),
                 sessions: run.len() as u64,
-                sessions_in_period: run
-                    .clone()
-                    .filter(|&i| days[i].is_some_and(|d| (from..=to).contains(&d)))
+                sessions_in_period: visits
+                    .iter()
+                    .filter(|v| (period.from..=period.to).contains(&v.date))
                     .count() as u64,
                 first_date,
                 last_date,

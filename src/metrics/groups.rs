@@ -11,7 +11,7 @@ use super::outcomes::{self, Outcomes};
 use super::{count, value_f64, value_i64, value_str, visits, Period};
 use crate::config::Thresholds;
 use crate::error::Result;
-use crate::ingest::columns::{feedback as fcol, session as scol};
+use crate::ingest::columns::session as scol;
 use crate::ingest::Ingested;
 /// Totals of one period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -105,14 +105,12 @@ pub fn visits_in(ingested: &Ingested, period: Period, first: &DataFrame) -> Resu
 /// columns (what [`groups`] and the outcome blocks read): a report over a chain's year that
 /// needs no client dates, therapists or locations holds none of them.
 pub fn visits_of(ingested: &Ingested, period: Period, columns: &[&str]) -> Result<DataFrame> {
-    let mut keep: Vec<Expr> = columns.iter().map(|c| col(*c)).collect();
-    keep.extend([
-        fcol::SORENESS_HOURS.col(),
-        fcol::PAIN_FOLLOWUP.col(),
-        fcol::MOBILITY.col(),
-        fcol::SATISFACTION.col(),
-        col("has_feedback"),
-    ]);
+    let keep: Vec<Expr> = columns
+        .iter()
+        .chain(&super::ANSWERS)
+        .chain(&["has_feedback"])
+        .map(|c| col(*c))
+        .collect();
     visits(ingested, period.contains_date(), false)?
         .select(keep)
         .collect()

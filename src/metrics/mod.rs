@@ -183,6 +183,15 @@ pub(crate) fn days_to_date(days: i64) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(Duration::days(days))
 }
 
+/// The answers' columns [`visits`] puts beside each session (with `has_feedback`, and the
+/// comment when asked for).
+pub(crate) const ANSWERS: [&str; 4] = [
+    fcol::SORENESS_HOURS.name,
+    fcol::PAIN_FOLLOWUP.name,
+    fcol::MOBILITY.name,
+    fcol::SATISFACTION.name,
+];
+
 /// The sessions that `rows` keeps, with their counted feedback: one row per session;
 /// feedback columns are null where there is no response, and `has_feedback` is true where
 /// there is one. The comments come along only `with_comments` (the client summaries).
@@ -209,12 +218,7 @@ pub fn visits(ingested: &Ingested, rows: Expr, with_comments: bool) -> Result<La
                 *slot = row as IdxSize;
             }
         }
-        let mut columns = vec![
-            fcol::SORENESS_HOURS.name,
-            fcol::PAIN_FOLLOWUP.name,
-            fcol::MOBILITY.name,
-            fcol::SATISFACTION.name,
-        ];
+        let mut columns = ANSWERS.to_vec();
         if with_comments {
             columns.push(fcol::COMMENT.name);
         }
