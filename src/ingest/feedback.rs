@@ -122,6 +122,8 @@ struct Chunk {
     footer: Footer,
     end: usize,
     scratch: Vec<String>,
+    /// The row of the session the last answer was for: the next is usually a row or two on.
+    near: u32,
 }
 
 impl RangeRead for Chunk {
@@ -140,6 +142,7 @@ impl Chunk {
             footer: Footer::default(),
             end: 0,
             scratch: Vec::new(),
+            near: 0,
         }
     }
 
@@ -206,7 +209,7 @@ impl Chunk {
                     "no session in the days before",
                 )
             }),
-            None => match sessions.get(row.session_id) {
+            None => match sessions.get_near(row.session_id, &mut self.near) {
                 None => Err(RowError::field(
                     f::SESSION_ID.name,
                     row.session_id,

@@ -40,16 +40,31 @@ impl Arena {
 /// starts beside its number: a probe reads the id it compares at that place, one memory
 /// access where a list of ends would be two more (the probes of a chain's year are cache
 /// misses, and they were a fifth of reading its exports in perf).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct IdIndex {
     /// Per id, 4-byte aligned: its length (u32, little-endian), then its bytes.
     text: Vec<u8>,
     /// Number → where the id starts, in units of 4 bytes (16 GB of ids in all: more than
     /// any export that fits in memory).
     starts: Vec<u32>,
-    /// (start, number) of each id.
+    /// (start, number) of each id, once the ids came out of order.
     table: HashTable<(u32, u32)>,
     hasher: foldhash::fast::FixedState,
+    /// Every id so far came after the one added before it (in [`IdIndex::before`]'s order)
+    /// and the table is empty: an id is then found by halving and added without a probe. A
+    /// session export is often in id order (the bundled sample is), and the table's probes,
+    /// each a cache miss, were a fifth of reading a chain's year; an id in order is one
+    /// comparison with the id just added. The first id out of order fills the table, which
+    /// is used from then on.
+    in_order: bool,
+    /// Ids added again while in order.
+    repeats: usize,
+}
+
+impl Default for IdIndex {
+    fn default() -> IdIndex {
+        IdIndex::with_capacity(0, 0)
+    }
 }
 
 impl IdIndex {
@@ -58,8 +73,10 @@ impl IdIndex {
         IdIndex {
             text: Vec::with_capacity(bytes + rows * 8),
             starts: Vec::with_capacity(rows),
-            table: HashTable::with_capacity(rows),
+            table: HashTable::new(),
             hasher: foldhash::fast::FixedState::default(),
+            in_order: true,
+            repeats: 0,
         }
     }
 
@@ -72,7 +89,59 @@ impl IdIndex {
         text.get(s + 4..s + 4 + len).unwrap_or_default()
     }
 
+    /// The order ids are kept in while they come in order: shorter first, then by bytes, so
+    /// that numbers written without leading zeros (`9`, `10`) are in order too.
+    fn before(a: &[u8], b: &[u8]) -> bool {
+        (a.len(), a) < (b.len(), b)
+    }
+
+    /// The number of `id` while the ids are in order, by halving.
+    fn search(&self, id: &[u8]) -> Option<u32> {
+        let n = self
+            .starts
+            .partition_point(|&s| Self::before(Self::at(&self.text, s), id));
+        let found = self.starts.get(n).map(|&s| Self::at(&self.text, s));
+        (found == Some(id)).then_some(n as u32)
+    }
+
+    /// The ids came out of order: every id so far goes into the table, sized for as many
+    /// again as the buffer has room for.
+    fn fill_table(&mut self) {
+        let IdIndex {
+            text,
+            starts,
+            table,
+            hasher,
+            in_order,
+            ..
+        } = self;
+        table.reserve(starts.capacity().max(starts.len() * 2), |&(s, _)| {
+            hasher.hash_one(Self::at(text, s))
+        });
+        for (n, &start) in starts.iter().enumerate() {
+            let hash = hasher.hash_one(Self::at(text, start));
+            table.insert_unique(hash, (start, n as u32), |&(s, _)| {
+                hasher.hash_one(Self::at(text, s))
+            });
+        }
+        *in_order = false;
+    }
+
+    /// Adds `id`'s bytes with the next number: returns where they start and the number.
+    fn append(text: &mut Vec<u8>, starts: &mut Vec<u32>, id: &str) -> (u32, u32) {
+        let start = (text.len() / 4) as u32;
+        text.extend_from_slice(&(id.len() as u32).to_le_bytes());
+        text.extend_from_slice(id.as_bytes());
+        text.resize(text.len().next_multiple_of(4), 0);
+        let n = starts.len() as u32;
+        starts.push(start);
+        (start, n)
+    }
+
     pub fn get(&self, id: &str) -> Option<u32> {
+        if self.in_order {
+            return self.search(id.as_bytes());
+        }
         let hash = self.hasher.hash_one(id.as_bytes());
         self.table
             .find(hash, |&(start, _)| {
@@ -81,15 +150,47 @@ impl IdIndex {
             .map(|&(_, n)| n)
     }
 
+    /// [`IdIndex::get`] for an id looked up soon after the one numbered `*near` (answers to
+    /// a survey come roughly in the order of their sessions): the few numbers from it on are
+    /// read first, where they lie in memory beside the last one found. `*near` becomes the
+    /// number found.
+    pub fn get_near(&self, id: &str, near: &mut u32) -> Option<u32> {
+        const AHEAD: u32 = 8;
+        let end = near.saturating_add(AHEAD).min(self.starts.len() as u32);
+        let found = (*near..end)
+            .find(|&n| self.id_bytes(n) == id.as_bytes())
+            .or_else(|| self.get(id));
+        if let Some(n) = found {
+            *near = n;
+        }
+        found
+    }
+
     /// Adds `id` with the next number, or returns the number that already has it
     /// (one probe for both: every session row asks this once).
     pub fn insert(&mut self, id: &str) -> Result<u32, u32> {
+        if self.in_order {
+            let last = self.starts.last().map(|&s| Self::at(&self.text, s));
+            if last.is_none_or(|last| Self::before(last, id.as_bytes())) {
+                return Ok(Self::append(&mut self.text, &mut self.starts, id).1);
+            }
+            // A repeat is not added, so the order holds; but each costs a halving, so where
+            // repeats are common (a client's every visit) the table is cheaper.
+            if self.repeats < self.starts.len() / 64 {
+                if let Some(n) = self.search(id.as_bytes()) {
+                    self.repeats += 1;
+                    return Err(n);
+                }
+            }
+            self.fill_table();
+        }
         let hash = self.hasher.hash_one(id.as_bytes());
         let IdIndex {
             text,
             starts,
             table,
             hasher,
+            ..
         } = self;
         match table.entry(
             hash,
@@ -98,12 +199,7 @@ impl IdIndex {
         ) {
             Entry::Occupied(e) => Err(e.get().1),
             Entry::Vacant(v) => {
-                let start = (text.len() / 4) as u32;
-                text.extend_from_slice(&(id.len() as u32).to_le_bytes());
-                text.extend_from_slice(id.as_bytes());
-                text.resize(text.len().next_multiple_of(4), 0);
-                let n = starts.len() as u32;
-                starts.push(start);
+                let (start, n) = Self::append(text, starts, id);
                 v.insert((start, n));
                 Ok(n)
             }
@@ -153,8 +249,60 @@ mod tests {
         assert_eq!(ix.get("S999"), Some(999));
         assert_eq!(ix.get("S1000"), None);
         assert_eq!(ix.get(""), None);
+        assert!(!ix.in_order, "S10 came after S9 in bytes, not in length");
         let mut a = Arena::default();
         assert_eq!((a.push(""), a.push("ab"), a.push("")), (0, 1, 2));
         assert_eq!((a.get(0), a.get(1), a.get(2)), ("", "ab", ""));
+    }
+
+    #[test]
+    fn ids_in_order_are_found_without_the_table_until_one_is_not() {
+        let mut ix = IdIndex::with_capacity(4, 4);
+        // Without leading zeros, shorter first: 9 before 10.
+        for (n, id) in ["8", "9", "10", "11", "100"].iter().enumerate() {
+            assert_eq!(ix.insert(id), Ok(n as u32));
+        }
+        assert!(ix.in_order && ix.table.is_empty());
+        assert_eq!(
+            (ix.get("10"), ix.get("100"), ix.get("8")),
+            (Some(2), Some(4), Some(0))
+        );
+        assert_eq!((ix.get("12"), ix.get("1"), ix.get("")), (None, None, None));
+        // Repeats are found by halving and keep the order while they are rare (one in 64).
+        for i in 0..200 {
+            assert_eq!(ix.insert(&format!("{}", 1000 + i)), Ok(5 + i));
+        }
+        assert_eq!(ix.insert("9"), Err(1));
+        assert!(ix.in_order);
+        let mut near = 3;
+        assert_eq!(ix.get_near("1001", &mut near), Some(6));
+        assert_eq!(near, 6);
+        assert_eq!(ix.get_near("8", &mut near), Some(0));
+        assert_eq!((ix.get_near("7", &mut near), near), (None, 0));
+        // One out of order: every id goes into the table, and each is still found.
+        assert_eq!(ix.insert("50"), Ok(205));
+        assert!(!ix.in_order && ix.table.len() == 206);
+        assert_eq!(ix.insert("10"), Err(2));
+        assert_eq!(ix.insert("1199"), Err(204));
+        assert_eq!(
+            (ix.get("50"), ix.get("8"), ix.get("51")),
+            (Some(205), Some(0), None)
+        );
+        assert_eq!(ix.get_near("1000", &mut near), Some(5));
+        assert_eq!(ix.insert("7"), Ok(206));
+        assert_eq!(ix.id(206), "7");
+    }
+
+    #[test]
+    fn repeats_that_are_common_leave_the_order_for_the_table() {
+        let mut ix = IdIndex::default();
+        for i in 0..64 {
+            assert_eq!(ix.insert(&format!("C{i:03}")), Ok(i));
+        }
+        assert_eq!(ix.insert("C005"), Err(5));
+        assert!(ix.in_order);
+        assert_eq!(ix.insert("C006"), Err(6));
+        assert!(!ix.in_order, "a second repeat in 64 ids");
+        assert_eq!((ix.get("C063"), ix.get("C064")), (Some(63), None));
     }
 }

@@ -49,9 +49,18 @@ impl SessionIndex {
     }
 
     /// The session's row and what is known of it.
+    #[cfg(test)]
     pub fn get(&self, id: &str) -> Option<(u32, Accepted)> {
         self.ids
             .get(id)
+            .map(|row| (row, self.accepted[row as usize]))
+    }
+
+    /// [`SessionIndex::get`] for an id looked up soon after the session in row `*near`,
+    /// which becomes the row found (see `IdIndex::get_near`).
+    pub fn get_near(&self, id: &str, near: &mut u32) -> Option<(u32, Accepted)> {
+        self.ids
+            .get_near(id, near)
             .map(|row| (row, self.accepted[row as usize]))
     }
 
