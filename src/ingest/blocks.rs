@@ -12,6 +12,13 @@ use indicatif::ProgressBar;
 
 use crate::error::{Error, Result};
 
+/// How many times `byte` occurs in `data` (memchr counts a block's 32 MB many times faster
+/// than a filter over its bytes: line numbers and quotes are counted once per block, and the
+/// count of lines before each range was a serial pass between blocks).
+pub(super) fn count(data: &[u8], byte: u8) -> usize {
+    memchr::memchr_iter(byte, data).count()
+}
+
 /// How many bytes a block holds by default: large enough that the per-block work (starting
 /// threads, merging) is noise, small enough that two blocks are nothing beside the frames.
 pub const DEFAULT_BLOCK_BYTES: usize = 32 << 20;
@@ -94,7 +101,7 @@ impl<'a> Blocks<'a> {
 
     fn consume(&mut self, n: usize) {
         let n = n.min(self.filled);
-        self.line += self.buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += count(&self.buf[..n], b'\n') as u64;
         self.buf.copy_within(n..self.filled, 0);
         self.filled -= n;
         self.progress.inc(n as u64);

@@ -602,7 +602,7 @@ impl Table {
             start,
             stop,
             last: block.last,
-            line_base: block.line + data[..start].iter().filter(|&&b| b == b'\n').count() as u64,
+            line_base: block.line + blocks::count(&data[..start], b'\n') as u64,
             reader: csv_reader(&data[start..], self.delimiter),
             left: None,
         }
@@ -884,7 +884,7 @@ fn cut_points(data: &[u8], n: usize) -> Vec<usize> {
         if target <= pos {
             continue;
         }
-        quotes += data[pos..target].iter().filter(|&&b| b == b'"').count();
+        quotes += blocks::count(&data[pos..target], b'"');
         pos = target;
         while pos < data.len() && !(data[pos - 1] == b'\n' && quotes.is_multiple_of(2)) {
             quotes += usize::from(data[pos] == b'"');

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use polars::prelude::*;
 
-use super::blocks::Blocks;
+use super::blocks::{count, Blocks};
 use super::clients::{Clients, ClientsBuilder};
 use super::columns::{session as s, SESSIONS};
 use super::index::IdIndex;
@@ -560,10 +560,7 @@ fn read_chunk(
 ) -> Result<Chunk> {
     let mut records = table.records(block, start, stop);
     // At most one record per line: a line count is a close upper bound on the rows.
-    let lines = block.data[start..stop.min(block.data.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
+    let lines = count(&block.data[start..stop.min(block.data.len())], b'\n');
     let mut reader = RowReader::new(table, opts, lines + 1);
     let mut record = csv::ByteRecord::new();
     while let Some(line) = records.next(table, &mut record)? {
