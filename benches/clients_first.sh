@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): how long `clients` takes, on an N-session sample, before the first
-# summary is rendered: the time until clients-FROM_TO.csv (written after all the figures and
-# before any PDF) appears in the run's staging folder. The run is stopped there. Usage:
+# client summary is laid out (the first PDF to appear in the run's staging folder); the run
+# is stopped there (benches/clients.sh measures summaries per second). Usage:
 # benches/clients_first.sh [SESSIONS] [BINARY] [DIR] [month]   (default 1,000,000, the
 # release build and target/bench-data/SESSIONS, made with seed 1 when missing; `month`: the
 # latest month's clients, as `run` writes them, instead of every client since 2025-01-01)
@@ -26,13 +26,10 @@ start=$(date +%s.%N)
   --feedback "$data/feedback.csv" --out "$out" -q &
 pid=$!
 # The outputs are staged in a hidden folder until the run commits them all.
-csv() { ls "$out"/.practice-report-staging-*/new/"$name" 2>/dev/null | head -n 1; }
-while [ -z "$(csv)" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+first() { ls "$out"/.practice-report-staging-*/new/clients 2>/dev/null | head -n 1; }
+while [ -z "$(first)" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
 end=$(date +%s.%N)
-# The CSV is one write: let it finish, count it, then stop the run (which removes its
-# staging folder).
-sleep 1
-clients=$(($(wc -l <"$(csv)") - 1))
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
-python3 -c "print(f'input: $n sessions; {$clients:,} clients; {$end - $start:.2f} s before the first summary')"
+whose='every client'; [ "${4:-}" != month ] || whose="the month's clients"
+python3 -c "print(f'input: $n sessions, $whose: {$end - $start:.2f} s before the first summary')"

@@ -98,21 +98,47 @@ pub enum Selection {
     Ids(Vec<String>),
 }
 
-/// The summaries, sorted by sessions (descending), then client id. Unknown ids in
+/// The clients a summary is made for, and the history their figures are read from.
+pub struct Chosen {
+    /// Every session up to the end of the period, with its answers.
+    history: LazyFrame,
+    /// The chosen clients' codes, ascending (so in the ids' order).
+    codes: Vec<u32>,
+}
+
+impl Chosen {
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// The chosen clients' ids, in their order.
+    pub fn ids(&self, ingested: &Ingested) -> Vec<String> {
+        self.codes
+            .iter()
+            .map(|&c| ingested.clients.id(c).to_string())
+            .collect()
+    }
+}
+
+/// How many clients' summaries are made at once: the first summaries are ready after a
+/// sort of this many clients' visits, not of every chosen client's (the month's clients of
+/// a chain's year are half a million).
+const BATCH: usize = 16_384;
+
+/// The clients `selection` chooses up to the end of `period`. Unknown ids in
 /// `Selection::Ids` are returned as the error's list.
-pub fn clients(
+pub fn choose(
     ingested: &Ingested,
     period: Period,
     selection: &Selection,
-    t: &Thresholds,
-) -> Result<std::result::Result<Vec<ClientSummary>, Vec<String>>> {
+) -> Result<std::result::Result<Chosen, Vec<String>>> {
     let up_to = scol::DATE.col().lt_eq(super::date_lit(period.to));
     let history = visits(ingested, up_to, true)?;
     let clients = &ingested.clients;
     // Client codes run in the ids' order: sorted codes are sorted ids.
     let codes_of =
         |df: &DataFrame| -> Vec<u32> { codes_column(df).into_iter().flatten().collect() };
-    let chosen: Vec<u32> = match selection {
+    let codes: Vec<u32> = match selection {
         Selection::InPeriod => {
             let df = history
                 .clone()
@@ -144,24 +170,70 @@ pub fn clients(
             codes
         }
     };
+    Ok(Ok(Chosen { history, codes }))
+}
+
+/// The order the summaries are listed in: by sessions (descending), then client id.
+pub fn sort(summaries: &mut [ClientSummary]) {
+    summaries.sort_by(|a, b| {
+        b.sessions
+            .cmp(&a.sessions)
+            .then_with(|| a.client_id.cmp(&b.client_id))
+    });
+}
+
+/// Hands each chosen client's summary to `each` as soon as it is made (in the ids' order, a
+/// batch of clients at a time), until `each` returns false.
+pub fn summaries(
+    ingested: &Ingested,
+    period: Period,
+    chosen: &Chosen,
+    t: &Thresholds,
+    mut each: impl FnMut(ClientSummary) -> bool,
+) -> Result<()> {
+    for batch in chosen.codes.chunks(BATCH) {
+        if !batch_summaries(ingested, period, &chosen.history, batch, t, &mut each)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// [`summaries`] of one batch of clients (codes ascending); false when `each` said stop.
+fn batch_summaries(
+    ingested: &Ingested,
+    period: Period,
+    history: &LazyFrame,
+    batch: &[u32],
+    t: &Thresholds,
+    each: &mut impl FnMut(ClientSummary) -> bool,
+) -> Result<bool> {
+    let clients = &ingested.clients;
+    let (lo, hi) = match (batch.first(), batch.last()) {
+        (Some(&lo), Some(&hi)) => (lo, hi),
+        _ => return Ok(true),
+    };
     let wanted = DataFrame::new(
-        chosen.len(),
-        vec![UInt32Chunked::from_vec(scol::CLIENT_ID.name.into(), chosen).into_column()],
+        batch.len(),
+        vec![UInt32Chunked::from_vec(scol::CLIENT_ID.name.into(), batch.to_vec()).into_column()],
     )
     .map_err(err("the chosen clients"))?;
-    // An inner join on the (unique) chosen codes keeps their rows only.
-    let keep = |lf: LazyFrame| {
-        lf.join(
-            wanted.clone().lazy(),
-            [scol::CLIENT_ID.col()],
-            [scol::CLIENT_ID.col()],
-            JoinArgs::new(JoinType::Inner),
-        )
-    };
-    // Every visit of the chosen clients, sorted once by client, then time: each client's
+    // The batch's range of codes first (a pass over integers), then an inner join on its
+    // (unique) codes keeps exactly its clients' rows.
+    let code = scol::CLIENT_ID.col();
+    let in_range = code.clone().gt_eq(lit(lo)).and(code.clone().lt_eq(lit(hi)));
+    // Every visit of the batch's clients, sorted once by client, then time: each client's
     // visits are one run of rows, and its figures are read off the run (its first and last
     // rows are its first and last sessions), with no lookup and no group-by.
-    let rows = keep(history)
+    let rows = history
+        .clone()
+        .filter(in_range)
+        .join(
+            wanted.lazy(),
+            [code.clone()],
+            [code],
+            JoinArgs::new(JoinType::Inner),
+        )
         .sort_by_exprs(
             [scol::CLIENT_ID.col(), scol::DATE.col(), col("line")],
             SortMultipleOptions::default(),
@@ -217,7 +289,6 @@ pub fn clients(
         column_str(&rows, fcol::COMMENT.name),
     );
     let (is_eligible, is_responder) = (flags("is_eligible"), flags("is_responder"));
-    let mut out: Vec<ClientSummary> = Vec::with_capacity(wanted.height());
     let mut r = 0;
     while r < rows.height() {
         let Some(code) = codes[r] else {
@@ -255,7 +326,7 @@ pub fn clients(
             days[r].and_then(days_to_date),
             days[end - 1].and_then(days_to_date),
         ) {
-            out.push(ClientSummary {
+            let summary = ClientSummary {
                 client_id: clients.id(code).to_string(),
                 client_name: clients.name(code).map(str::to_string),
                 sessions: run.len() as u64,
@@ -275,16 +346,14 @@ pub fn clients(
                 responders: count(&is_responder) as u64,
                 responder_eligible: count(&is_eligible) as u64,
                 visits,
-            });
+            };
+            if !each(summary) {
+                return Ok(false);
+            }
         }
         r = end;
     }
-    out.sort_by(|a, b| {
-        b.sessions
-            .cmp(&a.sessions)
-            .then_with(|| a.client_id.cmp(&b.client_id))
-    });
-    Ok(Ok(out))
+    Ok(true)
 }
 
 /// The client codes of a frame's rows.
@@ -299,6 +368,26 @@ fn codes_column(df: &DataFrame) -> Vec<Option<u32>> {
 mod tests {
     use super::*;
     use crate::ingest::{ingest_sources, Options, Source};
+
+    /// The summaries of the chosen clients, in [`sort`]'s order.
+    fn clients(
+        ingested: &Ingested,
+        period: Period,
+        selection: &Selection,
+        t: &Thresholds,
+    ) -> Result<std::result::Result<Vec<ClientSummary>, Vec<String>>> {
+        let chosen = match choose(ingested, period, selection)? {
+            Ok(chosen) => chosen,
+            Err(unknown) => return Ok(Err(unknown)),
+        };
+        let mut out = Vec::with_capacity(chosen.len());
+        summaries(ingested, period, &chosen, t, |c| {
+            out.push(c);
+            true
+        })?;
+        sort(&mut out);
+        Ok(Ok(out))
+    }
 
     #[test]
     fn the_fall_since_the_first_visit_and_whether_it_is_important() {

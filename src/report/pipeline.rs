@@ -202,41 +202,37 @@ fn laid_out(draw: impl FnOnce() -> Vec<u8>, what: impl FnOnce() -> String) -> Re
         .map_err(|_| Error::Layout { what: what() })
 }
 
-/// The clients CSV and one PDF per client (owner-only files), rendered in parallel and
-/// staged as each is laid out.
+/// The clients CSV and one PDF per client (owner-only files). The summaries are made a
+/// batch of clients at a time on one thread and laid out in parallel as they come, each
+/// staged as soon as it is laid out; the CSV, which lists them all, comes last.
 fn clients(
     ctx: &Context<'_>,
     period: Period,
     selection: &Selection,
     staging: &Staging,
 ) -> Result<Staged> {
-    let summaries =
-        match metrics::clients::clients(ctx.ingested, period, selection, &ctx.settings.thresholds)?
-        {
-            Ok(s) => s,
-            Err(unknown) => {
-                return Err(Error::UnknownClients {
-                    to: period.to,
-                    ids: crate::error::echo_list(unknown.iter().map(String::as_str), |u| {
-                        format!("{u:?}")
-                    }),
-                })
-            }
-        };
-    staging.plan(summaries.len() + 1);
-    let csv = ctx.path(format!("clients-{}_{}.csv", period.from, period.to));
-    staging.put(&super::clients_csv::output(&csv, &summaries))?;
-
+    let chosen = match metrics::clients::choose(ctx.ingested, period, selection)? {
+        Ok(chosen) => chosen,
+        Err(unknown) => {
+            return Err(Error::UnknownClients {
+                to: period.to,
+                ids: crate::error::echo_list(unknown.iter().map(String::as_str), |u| {
+                    format!("{u:?}")
+                }),
+            })
+        }
+    };
+    staging.plan(chosen.len() + 1);
     let dir = ctx.path(CLIENTS_FOLDER);
-    let ids: Vec<String> = summaries.iter().map(|c| c.client_id.clone()).collect();
-    let stems = super::files::stems(&ids);
+    let stems = super::files::stems(&chosen.ids(ctx.ingested));
     let bar = &ctx.progress;
-    bar.set_length(summaries.len() as u64);
+    bar.set_length(chosen.len() as u64);
     bar.set_message("Client summaries");
-    summaries.par_iter().try_for_each(|c| {
+    let done = std::sync::Mutex::new(Vec::with_capacity(chosen.len()));
+    let lay_out = |c: metrics::clients::ClientSummary| {
         let furniture = ctx.furniture("Client progress summary", format!("to {}", period.to));
         let bytes = laid_out(
-            || super::clients::pdf(c, ctx.settings, ctx.fonts, furniture),
+            || super::clients::pdf(&c, ctx.settings, ctx.fonts, furniture),
             || {
                 format!(
                     "the progress summary of client {}",
@@ -247,9 +243,35 @@ fn clients(
         let path = dir.join(format!("{}.pdf", stems[&c.client_id]));
         staging.put(&Output::new(path, bytes, Access::Private))?;
         bar.inc(1);
+        done.lock().unwrap_or_else(|e| e.into_inner()).push(c);
         Ok::<(), Error>(())
-    })?;
+    };
+    // A few batches' worth in flight at most: the summaries are made faster than laid out.
+    let (send, made) = std::sync::mpsc::sync_channel(1024);
+    let (making, laying_out) = std::thread::scope(|scope| {
+        let making = scope.spawn(|| {
+            // A send fails only when the layout stopped at an error (reported below).
+            metrics::clients::summaries(
+                ctx.ingested,
+                period,
+                &chosen,
+                &ctx.settings.thresholds,
+                move |c| send.send(c).is_ok(),
+            )
+        });
+        let laying_out = made.into_iter().par_bridge().try_for_each(lay_out);
+        let making = making
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (making, laying_out)
+    });
+    making?;
+    laying_out?;
     bar.finish_and_clear();
+    let mut summaries = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    metrics::clients::sort(&mut summaries);
+    let csv = ctx.path(format!("clients-{}_{}.csv", period.from, period.to));
+    staging.put(&super::clients_csv::output(&csv, &summaries))?;
     Ok(Staged {
         announced: vec![csv],
         summaries: summaries.len(),
