@@ -189,9 +189,21 @@ pub fn summaries(
     period: Period,
     chosen: &Chosen,
     t: &Thresholds,
+    each: impl FnMut(ClientSummary) -> bool,
+) -> Result<()> {
+    summaries_by(ingested, period, chosen, t, BATCH, each)
+}
+
+/// [`summaries`], `batch` clients at a time.
+fn summaries_by(
+    ingested: &Ingested,
+    period: Period,
+    chosen: &Chosen,
+    t: &Thresholds,
+    batch: usize,
     mut each: impl FnMut(ClientSummary) -> bool,
 ) -> Result<()> {
-    for batch in chosen.codes.chunks(BATCH) {
+    for batch in chosen.codes.chunks(batch.max(1)) {
         if !batch_summaries(ingested, period, &chosen.history, batch, t, &mut each)? {
             break;
         }
@@ -387,6 +399,75 @@ mod tests {
         })?;
         sort(&mut out);
         Ok(Ok(out))
+    }
+
+    #[test]
+    fn batches_of_clients_give_what_one_batch_gives_and_a_stop_is_kept() {
+        let mut sessions = String::from(
+            "session_id,client_id,therapist,date,technique,body_region,duration_min,pain_before\n",
+        );
+        // Seven clients, C3 with three visits (one before March), the others one or two.
+        let visits = [
+            ("C1", 2),
+            ("C2", 1),
+            ("C3", 2),
+            ("C4", 1),
+            ("C5", 2),
+            ("C6", 1),
+            ("C7", 2),
+        ];
+        let mut n = 0;
+        for (client, times) in visits {
+            for k in 0..times {
+                n += 1;
+                sessions += &format!(
+                    "S{n},{client},Tom,2026-03-0{},Cupping,Neck,30,{}\n",
+                    k + 2,
+                    9 - k
+                );
+            }
+        }
+        sessions += "S99,C3,Tom,2026-02-20,Cupping,Neck,30,7\n";
+        let ingested = ingest_sources(
+            Source::from_bytes("sessions.csv", sessions.as_bytes()),
+            Source::from_bytes("feedback.csv", b"session_id,submitted\n"),
+            &Options::default(),
+            &indicatif::ProgressBar::hidden(),
+        )
+        .unwrap();
+        let march = Period::month_of(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+        let t = Thresholds::default();
+        let chosen = choose(&ingested, march, &Selection::InPeriod)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            chosen.ids(&ingested),
+            ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]
+        );
+        let made = |batch: usize| {
+            let mut out = Vec::new();
+            summaries_by(&ingested, march, &chosen, &t, batch, |c| {
+                out.push(c);
+                true
+            })
+            .unwrap();
+            out
+        };
+        let whole = made(BATCH);
+        // In the ids' order as made; C3's history reaches back to February.
+        let ids: Vec<&str> = whole.iter().map(|c| c.client_id.as_str()).collect();
+        assert_eq!(ids, ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]);
+        assert_eq!((whole[2].sessions, whole[2].sessions_in_period), (3, 2));
+        assert_eq!(whole[2].first_pain_before, Some(7.0));
+        assert_eq!(made(2), whole);
+        assert_eq!(made(1), whole);
+        let mut seen = 0;
+        summaries_by(&ingested, march, &chosen, &t, 2, |_| {
+            seen += 1;
+            seen < 3
+        })
+        .unwrap();
+        assert_eq!(seen, 3, "no summary is made after a stop");
     }
 
     #[test]
