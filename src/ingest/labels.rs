@@ -92,6 +92,12 @@ impl Labels {
         &self.names[id as usize]
     }
 
+    /// The labels of a list, by their ids.
+    pub fn list_labels(&self, list: u32) -> &[u32] {
+        &self.lists[list as usize]
+    }
+
+    #[cfg(test)]
     pub fn list_names(&self, list: u32) -> impl Iterator<Item = &str> {
         self.lists[list as usize].iter().map(|&id| self.name(id))
     }

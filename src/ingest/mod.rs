@@ -103,7 +103,7 @@ pub struct Ingested {
     /// row's number among all accepted sessions, IdxSize). No session ids: they are
     /// checked while reading and no figure needs them. The therapists, techniques,
     /// regions and locations are codes into one table of their names
-    /// (polars categoricals, `sessions::as_codes`): group-bys, joins and sorts on them compare
+    /// (polars categoricals, `sessions::Codes`): group-bys, joins and sorts on them compare
     /// integers (sorts in the names' order); [`as_text`] reads them as text.
     pub sessions: DataFrame,
     /// Every client of the accepted sessions by code: id and latest name. Shared, not

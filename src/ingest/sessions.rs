@@ -172,19 +172,124 @@ struct Builder {
     session_id: StringChunkedBuilder,
     client_id: StringChunkedBuilder,
     client_name: StringChunkedBuilder,
-    therapist: StringChunkedBuilder,
+    therapist: Vec<u32>,
     date: Vec<i32>,
-    technique: StringChunkedBuilder,
-    body_region: ListStringChunkedBuilder,
+    technique: Vec<u32>,
+    body_region: ListPrimitiveChunkedBuilder<UInt32Type>,
     duration_min: Vec<i64>,
     pain_before: PrimitiveChunkedBuilder<Float64Type>,
     pain_after: PrimitiveChunkedBuilder<Float64Type>,
     fee: PrimitiveChunkedBuilder<Float64Type>,
     /// None when the file has no location column: the column is then one null for all rows,
     /// not a null per row.
-    location: Option<StringChunkedBuilder>,
+    location: Option<PrimitiveChunkedBuilder<UInt32Type>>,
     /// Likewise for the status.
     status: Option<StringChunkedBuilder>,
+    codes: Codes,
+}
+
+/// The columns of few values (therapist, technique, body regions, location) as codes into
+/// one table of their names, polars' global categories: four bytes a cell, not a string, in
+/// a frame of a chain's year; every chunk's codes are of the one table, so chunks stack, and
+/// group-bys and joins compare integers. A chunk looks each distinct value up in that table
+/// once (the techniques and regions by the reader's own label numbers, the therapists and
+/// locations in a small map of their own), and its rows carry the codes from the start:
+/// building a string per cell and casting the column (a lookup in the shared table per
+/// row) was 6% of `validate`'s instructions (callgrind, 1 M sessions).
+struct Codes {
+    dtype: DataType,
+    table: CodeTable,
+    /// Technique label number → code.
+    techniques: Vec<Option<u32>>,
+    /// Region label number → code.
+    regions: Vec<Option<u32>>,
+    /// Therapist or location text → code.
+    text: std::collections::HashMap<String, u32, foldhash::fast::FixedState>,
+    /// One row's regions.
+    listed: Vec<u32>,
+}
+
+/// The shared table, and the first value it refused (more than 2^32 names): the chunk then
+/// fails with it.
+struct CodeTable {
+    mapping: Arc<CategoricalMapping>,
+    refused: Option<PolarsError>,
+}
+
+impl CodeTable {
+    fn insert(&mut self, name: &str) -> u32 {
+        match self.mapping.insert_cat(name) {
+            Ok(code) => code,
+            Err(e) => {
+                self.refused.get_or_insert(e);
+                0
+            }
+        }
+    }
+}
+
+/// The code of the label numbered `label`, looked up (`insert`) the first time only.
+fn cached(cache: &mut Vec<Option<u32>>, label: u32, insert: impl FnOnce() -> u32) -> u32 {
+    let i = label as usize;
+    if cache.len() <= i {
+        cache.resize(i + 1, None);
+    }
+    *cache[i].get_or_insert_with(insert)
+}
+
+impl Codes {
+    fn new() -> Codes {
+        let dtype = DataType::from_categories(Categories::global());
+        let mapping = dtype
+            .cat_mapping()
+            .map(Arc::clone)
+            .unwrap_or_else(|_| Categories::global().mapping());
+        Codes {
+            dtype,
+            table: CodeTable {
+                mapping,
+                refused: None,
+            },
+            techniques: Vec::new(),
+            regions: Vec::new(),
+            text: Default::default(),
+            listed: Vec::new(),
+        }
+    }
+
+    fn technique(&mut self, label: u32, labels: &Labels) -> u32 {
+        cached(&mut self.techniques, label, || {
+            self.table.insert(labels.name(label))
+        })
+    }
+
+    /// The codes of a list of regions, in the list's order.
+    fn regions(&mut self, list: u32, labels: &Labels) -> &[u32] {
+        self.listed.clear();
+        for &label in labels.list_labels(list) {
+            let code = cached(&mut self.regions, label, || {
+                self.table.insert(labels.name(label))
+            });
+            self.listed.push(code);
+        }
+        &self.listed
+    }
+
+    fn text(&mut self, name: &str) -> u32 {
+        if let Some(&code) = self.text.get(name) {
+            return code;
+        }
+        let code = self.table.insert(name);
+        self.text.insert(name.to_string(), code);
+        code
+    }
+
+    /// A column of codes as polars' categorical column of their names.
+    fn column(&self, codes: &UInt32Chunked) -> PolarsResult<Column> {
+        // SAFETY: every code was handed out by this table (`insert`), and the categories'
+        // codes are u32, so the numbers are the categorical's own physical values.
+        Ok(unsafe { codes.cast_unchecked(&self.dtype) }?.into_column())
+    }
 }
 
 impl Builder {
@@ -196,17 +301,23 @@ impl Builder {
             session_id: StringChunkedBuilder::new(s::SESSION_ID.name.into(), cap),
             client_id: StringChunkedBuilder::new(s::CLIENT_ID.name.into(), cap),
             client_name: StringChunkedBuilder::new(s::CLIENT_NAME.name.into(), cap),
-            therapist: StringChunkedBuilder::new(s::THERAPIST.name.into(), cap),
+            therapist: Vec::with_capacity(cap),
             date: Vec::with_capacity(cap),
-            technique: StringChunkedBuilder::new(s::TECHNIQUE.name.into(), cap),
-            body_region: ListStringChunkedBuilder::new(s::BODY_REGION.name.into(), cap, cap * 2),
+            technique: Vec::with_capacity(cap),
+            body_region: ListPrimitiveChunkedBuilder::new(
+                s::BODY_REGION.name.into(),
+                cap,
+                cap * 2,
+                DataType::UInt32,
+            ),
             duration_min: Vec::with_capacity(cap),
             pain_before: PrimitiveChunkedBuilder::new(s::PAIN_BEFORE.name.into(), cap),
             pain_after: PrimitiveChunkedBuilder::new(s::PAIN_AFTER.name.into(), cap),
             fee: PrimitiveChunkedBuilder::new(s::FEE.name.into(), cap),
             location: with_location
-                .then(|| StringChunkedBuilder::new(s::LOCATION.name.into(), cap)),
+                .then(|| PrimitiveChunkedBuilder::new(s::LOCATION.name.into(), cap)),
             status: with_status.then(|| StringChunkedBuilder::new(s::STATUS.name.into(), cap)),
+            codes: Codes::new(),
         }
     }
 
@@ -215,17 +326,19 @@ impl Builder {
         self.session_id.append_value(row.session_id);
         self.client_id.append_value(&row.client_id);
         self.client_name.append_option(row.client_name);
-        self.therapist.append_value(row.therapist);
+        let therapist = self.codes.text(row.therapist);
+        self.therapist.push(therapist);
         self.date.push(row.date);
-        self.technique.append_value(techniques.name(row.technique));
+        let technique = self.codes.technique(row.technique, techniques);
+        self.technique.push(technique);
         self.body_region
-            .append_values_iter(regions.list_names(row.regions));
+            .append_slice(self.codes.regions(row.regions, regions));
         self.duration_min.push(row.duration_min);
         self.pain_before.append_option(row.pain_before);
         self.pain_after.append_option(row.pain_after);
         self.fee.append_option(row.fee);
         if let Some(location) = &mut self.location {
-            location.append_option(row.location);
+            location.append_option(row.location.map(|l| self.codes.text(l)));
         }
         if let Some(status) = &mut self.status {
             status.append_option(row.status.as_deref());
@@ -233,59 +346,52 @@ impl Builder {
     }
 
     fn finish(mut self) -> PolarsResult<DataFrame> {
+        if let Some(e) = self.codes.table.refused.take() {
+            return Err(e);
+        }
         let height = self.line.len();
-        let mut frame = DataFrame::new(
+        let codes = &self.codes;
+        let coded = |name: &PlSmallStr, v: Vec<u32>| {
+            codes.column(&UInt32Chunked::from_vec(name.clone(), v))
+        };
+        // SAFETY: as in `Codes::column`, for the lists' values.
+        let regions = unsafe {
+            self.body_region
+                .finish()
+                .cast_unchecked(&DataType::List(Box::new(codes.dtype.clone())))
+        }?
+        .into_column();
+        DataFrame::new(
             height,
             vec![
                 Column::new("line".into(), self.line),
                 self.session_id.finish().into_column(),
                 self.client_id.finish().into_column(),
                 self.client_name.finish().into_column(),
-                self.therapist.finish().into_column(),
+                coded(&s::THERAPIST.name.into(), self.therapist)?,
                 Int32Chunked::from_vec(s::DATE.name.into(), self.date)
                     .into_date()
                     .into_column(),
-                self.technique.finish().into_column(),
-                self.body_region.finish().into_column(),
+                coded(&s::TECHNIQUE.name.into(), self.technique)?,
+                regions,
                 Column::new(s::DURATION_MIN.name.into(), self.duration_min),
                 self.pain_before.finish().into_column(),
                 self.pain_after.finish().into_column(),
                 self.fee.finish().into_column(),
                 match self.location {
-                    Some(location) => location.finish().into_column(),
-                    None => Column::full_null(s::LOCATION.name.into(), height, &DataType::String),
+                    Some(location) => codes.column(&location.finish())?,
+                    None => Column::full_null(s::LOCATION.name.into(), height, &codes.dtype),
                 },
                 match self.status {
                     Some(status) => status.finish().into_column(),
                     None => Column::full_null(s::STATUS.name.into(), height, &DataType::String),
                 },
             ],
-        )?;
-        as_codes(&mut frame)?;
-        Ok(frame)
+        )
     }
 }
 
-/// The columns of few values (therapist, technique, body regions, location) as codes into
-/// one table of their names (polars' global categories): four bytes a cell, not a string, in
-/// a frame of a chain's year. Every chunk is cast alike, so chunks stack; group-bys and
-/// joins then compare integers.
-fn as_codes(frame: &mut DataFrame) -> PolarsResult<()> {
-    let codes = DataType::from_categories(Categories::global());
-    // Not the client ids and names: a code per client costs a lookup in a table of millions
-    // for each row (15% of `validate` at 10 M sessions in perf), for 0.2–0.4 GB.
-    for name in [s::THERAPIST.name, s::TECHNIQUE.name, s::LOCATION.name] {
-        let column = frame.column(name)?.cast(&codes)?;
-        frame.with_column(column)?;
-    }
-    let regions = frame
-        .column(s::BODY_REGION.name)?
-        .cast(&DataType::List(Box::new(codes)))?;
-    frame.with_column(regions)?;
-    Ok(())
-}
-
-/// A column of codes ([`as_codes`]; a list of them too) as the text of its
+/// A column of codes ([`Codes`]; a list of them too) as the text of its
 /// names; any other column as it is.
 pub fn as_text(c: &Column) -> PolarsResult<Column> {
     match c.dtype() {

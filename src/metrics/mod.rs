@@ -317,7 +317,7 @@ pub(crate) fn value_str(df: &DataFrame, name: &str, row: usize) -> Option<String
     let c = df.column(name).ok()?;
     match c.str() {
         Ok(s) => s.get(row).map(str::to_string),
-        // A column of codes (ingest::sessions::as_codes): its name.
+        // A column of codes (ingest::sessions::Codes): its name.
         Err(_) => c.get(row).ok()?.get_str().map(str::to_string),
     }
 }
