@@ -39,8 +39,19 @@ impl ClientsBuilder {
 
     /// One accepted session of client `id`: returns the client's number (in order of first
     /// appearance, until [`ClientsBuilder::finish`] puts them in the ids' order).
+    #[cfg(test)]
     pub fn add(&mut self, id: &str, name: Option<&str>, date: i32, line: u64) -> u32 {
-        let number = match self.index.insert(id) {
+        let number = self.number(id);
+        self.named(number, name, date, line);
+        number
+    }
+
+    /// The number of client `id` (a new one for an id not seen before). With
+    /// [`ClientsBuilder::named`] after it, what [`ClientsBuilder::add`] does, in two passes
+    /// over a range's rows: each row's lookups are then independent of the row before, and
+    /// the processor overlaps their cache misses (a chain's year has millions of clients).
+    pub fn number(&mut self, id: &str) -> u32 {
+        match self.index.insert(id) {
             Ok(n) => {
                 self.latest.push(Latest {
                     date: i32::MIN,
@@ -50,7 +61,11 @@ impl ClientsBuilder {
                 n
             }
             Err(n) => n,
-        };
+        }
+    }
+
+    /// Client `number` had a session on `date` at `line`, under `name`.
+    pub fn named(&mut self, number: u32, name: Option<&str>, date: i32, line: u64) {
         if let Some(name) = name.filter(|n| !n.is_empty()) {
             let latest = &mut self.latest[number as usize];
             if (date, line) > (latest.date, latest.line) {
@@ -62,7 +77,6 @@ impl ClientsBuilder {
                 latest.line = line;
             }
         }
-        number
     }
 
     /// The clients in the ids' order ([`Clients::code_of_number`] turns the numbers

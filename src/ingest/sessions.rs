@@ -767,13 +767,20 @@ impl Accepting {
             let lines = frame.column("line")?.i64()?;
             // Ids, dates and lines are never null in an accepted row: read without the
             // null checks (a row asks this once).
-            ids.downcast_iter()
+            let numbers: Vec<u32> = ids
+                .downcast_iter()
                 .flat_map(|a| a.values_iter())
+                .map(|id| self.clients.number(id))
+                .collect();
+            for (((&n, name), date), line) in numbers
+                .iter()
                 .zip(names.iter())
                 .zip(dates.into_no_null_iter())
                 .zip(lines.into_no_null_iter())
-                .map(|(((id, name), date), line)| self.clients.add(id, name, date, line as u64))
-                .collect()
+            {
+                self.clients.named(n, name, date, line as u64);
+            }
+            numbers
         };
         frame.drop_in_place(s::CLIENT_NAME.name)?;
         frame.with_column(
