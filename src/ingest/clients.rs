@@ -4,6 +4,8 @@
 //! every visit (0.4 GB of strings at 10 M sessions), and every group-by, join and sort on
 //! clients then compares integers.
 
+use rayon::prelude::*;
+
 use super::index::{Arena, IdIndex};
 
 /// No name recorded (an index into the names otherwise).
@@ -84,7 +86,9 @@ impl ClientsBuilder {
     pub fn finish(self) -> Clients {
         let mut order: Vec<u32> = (0..self.latest.len() as u32).collect();
         // Bytes in order are text in order (UTF-8 keeps it).
-        order.sort_unstable_by(|&a, &b| self.index.id_bytes(a).cmp(self.index.id_bytes(b)));
+        // On every core: a chain's year has millions of clients, each comparison two reads
+        // from the ids' buffer.
+        order.par_sort_unstable_by(|&a, &b| self.index.id_bytes(a).cmp(self.index.id_bytes(b)));
         let mut code = vec![0u32; order.len()];
         for (c, &n) in order.iter().enumerate() {
             code[n as usize] = c as u32;
