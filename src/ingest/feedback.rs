@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::blocks::Blocks;
 use super::clients::Clients;
 use super::columns::{feedback as f, FEEDBACK};
-use super::index::Arena;
+use super::index::{Arena, Near};
 use super::sessions::SessionIndex;
 use super::values::epoch_days;
 use super::{
@@ -123,8 +123,8 @@ struct Chunk {
     footer: Footer,
     end: usize,
     scratch: Vec<String>,
-    /// The row of the session the last answer was for: the next is usually a row or two on.
-    near: u32,
+    /// Where the last answer's session was: the next is usually a row or two on.
+    near: Near,
 }
 
 impl RangeRead for Chunk {
@@ -143,7 +143,7 @@ impl Chunk {
             footer: Footer::default(),
             end: 0,
             scratch: Vec::new(),
-            near: 0,
+            near: Near::default(),
         }
     }
 

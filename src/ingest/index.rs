@@ -59,6 +59,19 @@ pub(super) struct IdIndex {
     in_order: bool,
     /// Ids added again while in order.
     repeats: usize,
+    /// A table built for lookups of ids in order that come in no order of their own (a
+    /// survey exported in another order than its sessions): halving each of millions of
+    /// lookups costs more than one table.
+    lookups: std::sync::OnceLock<HashTable<(u32, u32)>>,
+}
+
+/// Where a reader's lookups are: the last number found, and how often the numbers after it
+/// held the next id (see [`IdIndex::get_near`]).
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Near {
+    at: u32,
+    lookups: u32,
+    far: u32,
 }
 
 impl Default for IdIndex {
@@ -77,6 +90,7 @@ impl IdIndex {
             hasher: foldhash::fast::FixedState::default(),
             in_order: true,
             repeats: 0,
+            lookups: std::sync::OnceLock::new(),
         }
     }
 
@@ -107,24 +121,20 @@ impl IdIndex {
     /// The ids came out of order: every id so far goes into the table, sized for as many
     /// again as the buffer has room for.
     fn fill_table(&mut self) {
-        let IdIndex {
-            text,
-            starts,
-            table,
-            hasher,
-            in_order,
-            ..
-        } = self;
-        table.reserve(starts.capacity().max(starts.len() * 2), |&(s, _)| {
-            hasher.hash_one(Self::at(text, s))
-        });
-        for (n, &start) in starts.iter().enumerate() {
+        self.table = self.table_of_all(self.starts.capacity());
+        self.in_order = false;
+    }
+
+    /// A table of every id so far, with room for `room` in all.
+    fn table_of_all(&self, room: usize) -> HashTable<(u32, u32)> {
+        let (text, hasher) = (&self.text, &self.hasher);
+        let rehash = |&(s, _): &(u32, u32)| hasher.hash_one(Self::at(text, s));
+        let mut table = HashTable::with_capacity(room.max(self.starts.len()));
+        for (n, &start) in self.starts.iter().enumerate() {
             let hash = hasher.hash_one(Self::at(text, start));
-            table.insert_unique(hash, (start, n as u32), |&(s, _)| {
-                hasher.hash_one(Self::at(text, s))
-            });
+            table.insert_unique(hash, (start, n as u32), rehash);
         }
-        *in_order = false;
+        table
     }
 
     /// Adds `id`'s bytes with the next number: returns where they start and the number.
@@ -140,28 +150,45 @@ impl IdIndex {
 
     pub fn get(&self, id: &str) -> Option<u32> {
         if self.in_order {
-            return self.search(id.as_bytes());
+            return match self.lookups.get() {
+                Some(table) => self.find(table, id),
+                None => self.search(id.as_bytes()),
+            };
         }
+        self.find(&self.table, id)
+    }
+
+    fn find(&self, table: &HashTable<(u32, u32)>, id: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(id.as_bytes());
-        self.table
+        table
             .find(hash, |&(start, _)| {
                 Self::at(&self.text, start) == id.as_bytes()
             })
             .map(|&(_, n)| n)
     }
 
-    /// [`IdIndex::get`] for an id looked up soon after the one numbered `*near` (answers to
-    /// a survey come roughly in the order of their sessions): the few numbers from it on are
-    /// read first, where they lie in memory beside the last one found. `*near` becomes the
-    /// number found.
-    pub fn get_near(&self, id: &str, near: &mut u32) -> Option<u32> {
+    /// [`IdIndex::get`] for an id looked up soon after the one found last (answers to a
+    /// survey come roughly in the order of their sessions): the few numbers from it on are
+    /// read first, where they lie in memory beside the last one. Where that fails for more
+    /// than one lookup in 16 (after a thousand), ids in order get a table for the lookups.
+    pub fn get_near(&self, id: &str, near: &mut Near) -> Option<u32> {
         const AHEAD: u32 = 8;
-        let end = near.saturating_add(AHEAD).min(self.starts.len() as u32);
-        let found = (*near..end)
-            .find(|&n| self.id_bytes(n) == id.as_bytes())
-            .or_else(|| self.get(id));
+        near.lookups += 1;
+        let end = near.at.saturating_add(AHEAD).min(self.starts.len() as u32);
+        let found = match (near.at..end).find(|&n| self.id_bytes(n) == id.as_bytes()) {
+            Some(n) => Some(n),
+            None => {
+                near.far += 1;
+                if self.in_order && near.far > 1024 && near.far > near.lookups / 16 {
+                    let table = self.lookups.get_or_init(|| self.table_of_all(0));
+                    self.find(table, id)
+                } else {
+                    self.get(id)
+                }
+            }
+        };
         if let Some(n) = found {
-            *near = n;
+            near.at = n;
         }
         found
     }
@@ -274,11 +301,17 @@ mod tests {
         }
         assert_eq!(ix.insert("9"), Err(1));
         assert!(ix.in_order);
-        let mut near = 3;
+        let mut near = Near {
+            at: 3,
+            ..Near::default()
+        };
         assert_eq!(ix.get_near("1001", &mut near), Some(6));
-        assert_eq!(near, 6);
+        assert_eq!((near.at, near.far), (6, 0), "found among the next few");
+        assert_eq!(ix.get_near("1002", &mut near), Some(7));
         assert_eq!(ix.get_near("8", &mut near), Some(0));
-        assert_eq!((ix.get_near("7", &mut near), near), (None, 0));
+        assert_eq!((near.at, near.far), (0, 1));
+        assert_eq!(ix.get_near("7", &mut near), None);
+        assert_eq!(near.at, 0);
         // One out of order: every id goes into the table, and each is still found.
         assert_eq!(ix.insert("50"), Ok(205));
         assert!(!ix.in_order && ix.table.len() == 206);
@@ -291,6 +324,34 @@ mod tests {
         assert_eq!(ix.get_near("1000", &mut near), Some(5));
         assert_eq!(ix.insert("7"), Ok(206));
         assert_eq!(ix.id(206), "7");
+    }
+
+    #[test]
+    fn lookups_in_no_order_get_a_table_of_their_own() {
+        let mut ix = IdIndex::default();
+        for i in 0..5000u32 {
+            assert_eq!(ix.insert(&format!("S{i:05}")), Ok(i));
+        }
+        let mut near = Near::default();
+        // Backwards, each id the one before the last: never among the next eight.
+        for k in 0..5000u32 {
+            let n = (k * 4999) % 5000;
+            assert_eq!(ix.get_near(&format!("S{n:05}"), &mut near), Some(n));
+        }
+        assert!(ix.in_order && ix.lookups.get().is_some());
+        assert_eq!(ix.get("S04999"), Some(4999));
+        assert_eq!(ix.get_near("S05000", &mut near), None);
+        // In order, the next few: no table.
+        let mut ix2 = IdIndex::default();
+        for i in 0..5000u32 {
+            assert_eq!(ix2.insert(&format!("S{i:05}")), Ok(i));
+        }
+        let mut near = Near::default();
+        for n in 0..5000u32 {
+            assert_eq!(ix2.get_near(&format!("S{n:05}"), &mut near), Some(n));
+        }
+        assert!(ix2.lookups.get().is_none());
+        assert_eq!(near.far, 0);
     }
 
     #[test]

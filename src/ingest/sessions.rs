@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::blocks::{count, Blocks};
 use super::clients::{Clients, ClientsBuilder};
 use super::columns::{session as s, SESSIONS};
-use super::index::IdIndex;
+use super::index::{IdIndex, Near};
 use super::labels::Labels;
 use super::values::{epoch_days, parse_time, ValueError};
 use super::{
@@ -56,9 +56,9 @@ impl SessionIndex {
             .map(|row| (row, self.accepted[row as usize]))
     }
 
-    /// [`SessionIndex::get`] for an id looked up soon after the session in row `*near`,
-    /// which becomes the row found (see `IdIndex::get_near`).
-    pub fn get_near(&self, id: &str, near: &mut u32) -> Option<(u32, Accepted)> {
+    /// [`SessionIndex::get`] for an id looked up soon after the one before it (see
+    /// `IdIndex::get_near`).
+    pub fn get_near(&self, id: &str, near: &mut Near) -> Option<(u32, Accepted)> {
         self.ids
             .get_near(id, near)
             .map(|row| (row, self.accepted[row as usize]))
