@@ -31,5 +31,5 @@ while [ -z "$(first)" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
 end=$(date +%s.%N)
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
-whose='every client'; [ "${4:-}" != month ] || whose="the month's clients"
+whose='every client'; [ "${4:-}" != month ] || whose='the clients of the month'
 python3 -c "print(f'input: $n sessions, $whose: {$end - $start:.2f} s before the first summary')"
