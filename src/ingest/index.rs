@@ -54,8 +54,8 @@ pub(super) struct IdIndex {
     /// and the table is empty: an id is then found by halving and added without a probe. A
     /// session export is often in id order (the bundled sample is), and the table's probes,
     /// each a cache miss, were a fifth of reading a chain's year; an id in order is one
-    /// comparison with the id just added. The first id out of order fills the table, which
-    /// is used from then on.
+    /// comparison with the id just added. The first id out of order (or repeats more than
+    /// one in 64: a client's visits) fills the table, which is used from then on.
     in_order: bool,
     /// Ids added again while in order.
     repeats: usize,
@@ -118,8 +118,8 @@ impl IdIndex {
         (found == Some(id)).then_some(n as u32)
     }
 
-    /// The ids came out of order: every id so far goes into the table, sized for as many
-    /// again as the buffer has room for.
+    /// The ids came out of order: every id so far goes into the table, sized for the ids
+    /// the buffer has room for.
     fn fill_table(&mut self) {
         self.table = self.table_of_all(self.starts.capacity());
         self.in_order = false;
