@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::blocks::{count, Blocks};
 use super::clients::{Clients, ClientsBuilder};
 use super::columns::{session as s, SESSIONS};
-use super::index::{IdIndex, Near};
+use super::index::{Arena, IdIndex, Near};
 use super::labels::Labels;
 use super::values::{epoch_days, parse_time, ValueError};
 use super::{
@@ -167,11 +167,19 @@ struct Row<'r> {
     end: Option<&'r str>,
 }
 
+/// A range's session ids, client ids and names (empty: none), a row each: read once, by the
+/// append in file order (the duplicate check, the clients' numbers and names), and not kept
+/// in the frame; one buffer each, not a polars string column built only to be read back.
+#[derive(Default)]
+struct Ids {
+    sessions: Arena,
+    clients: Arena,
+    names: Arena,
+}
+
 struct Builder {
     line: Vec<i64>,
-    session_id: StringChunkedBuilder,
-    client_id: StringChunkedBuilder,
-    client_name: StringChunkedBuilder,
+    ids: Ids,
     therapist: Vec<u32>,
     date: Vec<i32>,
     technique: Vec<u32>,
@@ -298,9 +306,11 @@ impl Builder {
     fn new(cap: usize, with_location: bool, with_status: bool) -> Builder {
         Builder {
             line: Vec::with_capacity(cap),
-            session_id: StringChunkedBuilder::new(s::SESSION_ID.name.into(), cap),
-            client_id: StringChunkedBuilder::new(s::CLIENT_ID.name.into(), cap),
-            client_name: StringChunkedBuilder::new(s::CLIENT_NAME.name.into(), cap),
+            ids: Ids {
+                sessions: Arena::with_capacity(cap, cap * 10),
+                clients: Arena::with_capacity(cap, cap * 8),
+                names: Arena::with_capacity(cap, cap * 16),
+            },
             therapist: Vec::with_capacity(cap),
             date: Vec::with_capacity(cap),
             technique: Vec::with_capacity(cap),
@@ -323,9 +333,9 @@ impl Builder {
 
     fn push(&mut self, line: u64, row: &Row<'_>, techniques: &Labels, regions: &Labels) {
         self.line.push(line as i64);
-        self.session_id.append_value(row.session_id);
-        self.client_id.append_value(&row.client_id);
-        self.client_name.append_option(row.client_name);
+        self.ids.sessions.push(row.session_id);
+        self.ids.clients.push(&row.client_id);
+        self.ids.names.push(row.client_name.unwrap_or_default());
         let therapist = self.codes.text(row.therapist);
         self.therapist.push(therapist);
         self.date.push(row.date);
@@ -345,10 +355,12 @@ impl Builder {
         }
     }
 
-    fn finish(mut self) -> PolarsResult<DataFrame> {
+    /// The range's frame, and its ids beside it.
+    fn finish(mut self) -> PolarsResult<(DataFrame, Ids)> {
         if let Some(e) = self.codes.table.refused.take() {
             return Err(e);
         }
+        let ids = std::mem::take(&mut self.ids);
         let height = self.line.len();
         let codes = &self.codes;
         let coded = |name: &PlSmallStr, v: Vec<u32>| {
@@ -365,9 +377,6 @@ impl Builder {
             height,
             vec![
                 Column::new("line".into(), self.line),
-                self.session_id.finish().into_column(),
-                self.client_id.finish().into_column(),
-                self.client_name.finish().into_column(),
                 coded(&s::THERAPIST.name.into(), self.therapist)?,
                 Int32Chunked::from_vec(s::DATE.name.into(), self.date)
                     .into_date()
@@ -388,6 +397,7 @@ impl Builder {
                 },
             ],
         )
+        .map(|frame| (frame, ids))
     }
 }
 
@@ -408,6 +418,8 @@ pub fn as_text(c: &Column) -> PolarsResult<Column> {
 /// in order).
 struct Chunk {
     frame: DataFrame,
+    /// Per row of `frame`.
+    ids: Ids,
     /// Per row of `frame`.
     accepted: Vec<Accepted>,
     rejects: Vec<Reject>,
@@ -639,12 +651,13 @@ impl<'t> RowReader<'t> {
     }
 
     fn finish(self, end: usize) -> Result<Chunk> {
-        let frame = self.builder.finish().map_err(Error::polars(format!(
+        let (frame, ids) = self.builder.finish().map_err(Error::polars(format!(
             "{}: building the sessions frame",
             self.table.path.display()
         )))?;
         Ok(Chunk {
             frame,
+            ids,
             accepted: self.accepted,
             rejects: self.rejects,
             not_attended: self.not_attended,
@@ -706,6 +719,7 @@ impl Accepting {
         }
         let Chunk {
             frame,
+            ids,
             accepted,
             rejects,
             rows,
@@ -717,11 +731,10 @@ impl Accepting {
         self.rows += rows;
         self.rejects.extend(rejects);
         self.not_attended.extend(not_attended);
-        let ids = frame.column(s::SESSION_ID.name)?.str()?;
         let mut keep = Vec::with_capacity(accepted.len());
         let mut rows: Vec<IdxSize> = Vec::with_capacity(accepted.len());
-        for (id, &a) in ids.iter().zip(&accepted) {
-            let id = id.unwrap_or_default();
+        for (i, &a) in accepted.iter().enumerate() {
+            let id = ids.sessions.get(i as u32);
             match self.index.insert(id, a) {
                 Ok(row) => {
                     keep.push(true);
@@ -743,7 +756,7 @@ impl Accepting {
             frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))?
         };
         frame.with_column(IdxCa::from_vec(SESSION_ROW.into(), rows).into_column())?;
-        self.accepted_columns(&mut frame)?;
+        self.accepted_columns(&mut frame, &ids, &keep, &accepted)?;
         match &mut self.frame {
             Some(all) => {
                 all.vstack_mut(&frame)?;
@@ -757,33 +770,27 @@ impl Accepting {
     /// stay in the index, which the feedback is checked against; no report reads them off
     /// the frame, where they were a string a session), and the client id and name become
     /// each client's number (its code once [`Accepting::finish`] orders them), the names
-    /// going to the clients' table.
-    fn accepted_columns(&mut self, frame: &mut DataFrame) -> PolarsResult<()> {
-        frame.drop_in_place(s::SESSION_ID.name)?;
-        let numbers: Vec<u32> = {
-            let ids = frame.column(s::CLIENT_ID.name)?.str()?;
-            let names = frame.column(s::CLIENT_NAME.name)?.str()?;
-            let dates = frame.column(s::DATE.name)?.date()?.physical();
-            let lines = frame.column("line")?.i64()?;
-            // Ids, dates and lines are never null in an accepted row: read without the
-            // null checks (a row asks this once).
-            let numbers: Vec<u32> = ids
-                .downcast_iter()
-                .flat_map(|a| a.values_iter())
-                .map(|id| self.clients.number(id))
-                .collect();
-            for (((&n, name), date), line) in numbers
-                .iter()
-                .zip(names.iter())
-                .zip(dates.into_no_null_iter())
-                .zip(lines.into_no_null_iter())
-            {
-                self.clients.named(n, name, date, line as u64);
-            }
-            numbers
-        };
-        frame.drop_in_place(s::CLIENT_NAME.name)?;
-        frame.with_column(
+    /// going to the clients' table. `ids`, `keep` and `accepted`: per row of the range, the
+    /// rows `keep` marks are the frame's.
+    fn accepted_columns(
+        &mut self,
+        frame: &mut DataFrame,
+        ids: &Ids,
+        keep: &[bool],
+        accepted: &[Accepted],
+    ) -> PolarsResult<()> {
+        let kept = || (0..keep.len()).filter(|&i| keep[i]);
+        let numbers: Vec<u32> = kept()
+            .map(|i| self.clients.number(ids.clients.get(i as u32)))
+            .collect();
+        for (&n, i) in numbers.iter().zip(kept()) {
+            let name = Some(ids.names.get(i as u32));
+            self.clients
+                .named(n, name, accepted[i].date, accepted[i].line);
+        }
+        // Where the ids' column stood, after the line: the frame's columns stay in one order.
+        frame.insert_column(
+            1,
             UInt32Chunked::from_vec(s::CLIENT_ID.name.into(), numbers).into_column(),
         )?;
         Ok(())
@@ -875,7 +882,7 @@ impl Accepting {
         let mut frame = match all.frame.take() {
             Some(frame) => frame,
             None => {
-                let mut empty = Builder::new(
+                let (mut empty, ids) = Builder::new(
                     0,
                     table.present[s::LOCATION.index],
                     table.present[s::STATUS.index],
@@ -885,7 +892,8 @@ impl Accepting {
                 empty
                     .with_column(IdxCa::from_vec(SESSION_ROW.into(), Vec::new()).into_column())
                     .map_err(polars_err())?;
-                all.accepted_columns(&mut empty).map_err(polars_err())?;
+                all.accepted_columns(&mut empty, &ids, &[], &[])
+                    .map_err(polars_err())?;
                 empty
             }
         };
