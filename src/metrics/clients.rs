@@ -379,7 +379,6 @@ fn codes_column(df: &DataFrame) -> Vec<Option<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{ingest_sources, Options, Source};
 
     /// The summaries of the chosen clients, in [`sort`]'s order.
     fn clients(
@@ -428,13 +427,7 @@ mod tests {
             }
         }
         sessions += "S99,C3,Tom,2026-02-20,Cupping,Neck,30,7\n";
-        let ingested = ingest_sources(
-            Source::from_bytes("sessions.csv", sessions.as_bytes()),
-            Source::from_bytes("feedback.csv", b"session_id,submitted\n"),
-            &Options::default(),
-            &indicatif::ProgressBar::hidden(),
-        )
-        .unwrap();
+        let ingested = crate::metrics::sessions_only(&sessions);
         let march = Period::month_of(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
         let t = Thresholds::default();
         let chosen = choose(&ingested, march, &Selection::InPeriod)
@@ -484,13 +477,7 @@ mod tests {
             S8,C4,Tom,2026-03-09,Dry needling,Neck,30,\n\
             S9,C5,Tom,2026-03-02,Dry needling,Neck,30,10\n\
             S10,C5,Tom,2026-03-09,Dry needling,Neck,30,7\n";
-        let ingested = ingest_sources(
-            Source::from_bytes("sessions.csv", sessions.as_bytes()),
-            Source::from_bytes("feedback.csv", b"session_id,submitted\n"),
-            &Options::default(),
-            &indicatif::ProgressBar::hidden(),
-        )
-        .unwrap();
+        let ingested = crate::metrics::sessions_only(sessions);
         let march = Period::month_of(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
         let t = Thresholds::default();
         type Row = (String, Option<f64>, Option<f64>, Option<bool>);

@@ -322,6 +322,18 @@ pub(crate) fn value_str(df: &DataFrame, name: &str, row: usize) -> Option<String
     }
 }
 
+/// The ingest of a sessions file's text with an empty survey, for the metrics' tests.
+#[cfg(test)]
+pub(crate) fn sessions_only(sessions: &str) -> Ingested {
+    crate::ingest::ingest_sources(
+        crate::ingest::Source::from_bytes("sessions.csv", sessions.as_bytes()),
+        crate::ingest::Source::from_bytes("feedback.csv", b"session_id,submitted\n"),
+        &crate::ingest::Options::default(),
+        &indicatif::ProgressBar::hidden(),
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

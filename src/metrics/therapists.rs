@@ -414,7 +414,6 @@ fn retention(ingested: &Ingested, period: Period) -> Result<Vec<(Option<String>,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{ingest_sources, Options, Source};
     use chrono::NaiveDate;
 
     #[test]
@@ -431,13 +430,7 @@ mod tests {
             C0,Cy,Sue,2025-12-01,Massage,Neck,60\n\
             C1,Cy,Tom,2026-05-31,Massage,Neck,60\n\
             C2,Cy,Tom,2026-06-30,Massage,Neck,60\n";
-        let ingested = ingest_sources(
-            Source::from_bytes("sessions.csv", sessions.as_bytes()),
-            Source::from_bytes("feedback.csv", b"session_id,submitted\n"),
-            &Options::default(),
-            &indicatif::ProgressBar::hidden(),
-        )
-        .unwrap();
+        let ingested = crate::metrics::sessions_only(sessions);
         let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
         let period = Period {
             from: d(1, 1),
