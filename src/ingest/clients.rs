@@ -48,10 +48,10 @@ impl ClientsBuilder {
         number
     }
 
-    /// The number of client `id` (a new one for an id not seen before). With
-    /// [`ClientsBuilder::named`] after it, what [`ClientsBuilder::add`] does, in two passes
-    /// over a range's rows: each row's lookups are then independent of the row before, and
-    /// the processor overlaps their cache misses (a chain's year has millions of clients).
+    /// The number of client `id` (a new one for an id not seen before); its name is
+    /// [`ClientsBuilder::named`]'s, in a second pass over a range's rows: each row's lookups
+    /// are then independent of the row before, and the processor overlaps their cache misses
+    /// (a chain's year has millions of clients).
     pub fn number(&mut self, id: &str) -> u32 {
         match self.index.insert(id) {
             Ok(n) => {
@@ -82,12 +82,11 @@ impl ClientsBuilder {
     }
 
     /// The clients in the ids' order ([`Clients::code_of_number`] turns the numbers
-    /// [`ClientsBuilder::add`] gave into codes).
+    /// [`ClientsBuilder::number`] gave into codes).
     pub fn finish(self) -> Clients {
         let mut order: Vec<u32> = (0..self.latest.len() as u32).collect();
-        // Bytes in order are text in order (UTF-8 keeps it).
-        // On every core: a chain's year has millions of clients, each comparison two reads
-        // from the ids' buffer.
+        // Bytes in order are text in order (UTF-8 keeps it). On every core: a chain's year
+        // has millions of clients, each comparison two reads from the ids' buffer.
         order.par_sort_unstable_by(|&a, &b| self.index.id_bytes(a).cmp(self.index.id_bytes(b)));
         let mut code = vec![0u32; order.len()];
         for (c, &n) in order.iter().enumerate() {
@@ -132,7 +131,7 @@ impl Clients {
         self.index.get(id).map(|n| self.code_of_number(n))
     }
 
-    /// The code of the client [`ClientsBuilder::add`] gave number `n`.
+    /// The code of the client [`ClientsBuilder::number`] gave number `n`.
     pub(super) fn code_of_number(&self, n: u32) -> u32 {
         self.code[n as usize]
     }

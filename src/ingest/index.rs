@@ -180,11 +180,10 @@ impl IdIndex {
             None => {
                 near.far += 1;
                 if self.in_order && near.far > 1024 && near.far > near.lookups / 16 {
-                    let table = self.lookups.get_or_init(|| self.table_of_all(0));
-                    self.find(table, id)
-                } else {
-                    self.get(id)
+                    // `get` uses it from then on.
+                    self.lookups.get_or_init(|| self.table_of_all(0));
                 }
+                self.get(id)
             }
         };
         if let Some(n) = found {

@@ -247,11 +247,9 @@ fn cached(cache: &mut Vec<Option<u32>>, label: u32, insert: impl FnOnce() -> u32
 
 impl Codes {
     fn new() -> Codes {
-        let dtype = DataType::from_categories(Categories::global());
-        let mapping = dtype
-            .cat_mapping()
-            .map(Arc::clone)
-            .unwrap_or_else(|_| Categories::global().mapping());
+        let categories = Categories::global();
+        let mapping = categories.mapping();
+        let dtype = DataType::Categorical(categories, Arc::clone(&mapping));
         Codes {
             dtype,
             table: CodeTable {
@@ -766,12 +764,12 @@ impl Accepting {
         Ok(())
     }
 
-    /// The columns of accepted rows as the sessions frame keeps them: no session id (the ids
-    /// stay in the index, which the feedback is checked against; no report reads them off
-    /// the frame, where they were a string a session), and the client id and name become
-    /// each client's number (its code once [`Accepting::finish`] orders them), the names
-    /// going to the clients' table. `ids`, `keep` and `accepted`: per row of the range, the
-    /// rows `keep` marks are the frame's.
+    /// The client column of accepted rows: each client's number (its code once
+    /// [`Accepting::finish`] orders them), the names going to the clients' table. The frame
+    /// keeps no session id, client id or name (the session ids stay in the index, which the
+    /// feedback is checked against; no report reads them off the frame, where they were a
+    /// string a session). `ids`, `keep` and `accepted`: per row of the range, the rows
+    /// `keep` marks are the frame's.
     fn accepted_columns(
         &mut self,
         frame: &mut DataFrame,

@@ -246,7 +246,8 @@ fn clients(
         done.lock().unwrap_or_else(|e| e.into_inner()).push(c);
         Ok::<(), Error>(())
     };
-    // A few batches' worth in flight at most: the summaries are made faster than laid out.
+    // At most 1,024 summaries wait to be laid out: they are made faster than laid out, and
+    // each holds its client's visits.
     let (send, made) = std::sync::mpsc::sync_channel(1024);
     let (making, laying_out) = std::thread::scope(|scope| {
         let making = scope.spawn(|| {
